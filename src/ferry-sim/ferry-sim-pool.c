@@ -14,6 +14,7 @@ struct _FerrySimPool
 
   FerrySimDb *db;
   GHashTable *passwords;  /* user -> password */
+  GHashTable *sim_attributes; /* ref -> (key -> value) */
 };
 
 G_DEFINE_FINAL_TYPE (FerrySimPool, ferry_sim_pool, G_TYPE_OBJECT)
@@ -25,6 +26,7 @@ ferry_sim_pool_finalize (GObject *object)
 
   g_clear_object (&self->db);
   g_clear_pointer (&self->passwords, g_hash_table_unref);
+  g_clear_pointer (&self->sim_attributes, g_hash_table_unref);
 
   G_OBJECT_CLASS (ferry_sim_pool_parent_class)->finalize (object);
 }
@@ -39,6 +41,8 @@ static void
 ferry_sim_pool_init (FerrySimPool *self)
 {
   self->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->sim_attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) g_hash_table_unref);
 }
 
 FerrySimPool *
@@ -134,4 +138,57 @@ ferry_sim_pool_is_standalone (FerrySimPool *self)
 
   return (name == NULL || *name == '\0') &&
          ferry_sim_db_get_rows_by_name (self->db, "host")->len == 1;
+}
+
+void
+ferry_sim_pool_set_sim_attribute (FerrySimPool *self,
+                                  const char   *ref,
+                                  const char   *key,
+                                  const char   *value)
+{
+  GHashTable *attributes;
+
+  g_return_if_fail (FERRY_SIM_IS_POOL (self));
+  g_return_if_fail (ref != NULL && key != NULL);
+
+  attributes = g_hash_table_lookup (self->sim_attributes, ref);
+  if (attributes == NULL)
+    {
+      attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert (self->sim_attributes, g_strdup (ref), attributes);
+    }
+
+  if (value == NULL)
+    g_hash_table_remove (attributes, key);
+  else
+    g_hash_table_insert (attributes, g_strdup (key), g_strdup (value));
+}
+
+const char *
+ferry_sim_pool_get_sim_attribute (FerrySimPool *self,
+                                  const char   *ref,
+                                  const char   *key)
+{
+  GHashTable *attributes;
+
+  g_return_val_if_fail (FERRY_SIM_IS_POOL (self), NULL);
+
+  attributes = ref ? g_hash_table_lookup (self->sim_attributes, ref) : NULL;
+  return attributes ? g_hash_table_lookup (attributes, key) : NULL;
+}
+
+double
+ferry_sim_pool_get_sim_number (FerrySimPool *self,
+                               const char   *ref,
+                               const char   *key,
+                               double        fallback)
+{
+  const char *text = ferry_sim_pool_get_sim_attribute (self, ref, key);
+  char *end = NULL;
+  double value;
+
+  if (text == NULL)
+    return fallback;
+  value = g_ascii_strtod (text, &end);
+  return (end == text || *end != '\0') ? fallback : value;
 }

@@ -30,4 +30,18 @@ const char   *ferry_sim_pool_get_name          (FerrySimPool *self);
 /* A standalone host: a pool object with an empty name and one host. */
 gboolean      ferry_sim_pool_is_standalone     (FerrySimPool *self);
 
+/* Simulation-only facts about an object (dirty-page rate, NIC speed, …) that
+ * the time model reads and the wire never shows. */
+void          ferry_sim_pool_set_sim_attribute (FerrySimPool *self,
+                                                const char   *ref,
+                                                const char   *key,
+                                                const char   *value);
+const char   *ferry_sim_pool_get_sim_attribute (FerrySimPool *self,
+                                                const char   *ref,
+                                                const char   *key);
+double        ferry_sim_pool_get_sim_number    (FerrySimPool *self,
+                                                const char   *ref,
+                                                const char   *key,
+                                                double        fallback);
+
 G_END_DECLS
