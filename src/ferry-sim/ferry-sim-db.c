@@ -25,7 +25,8 @@ struct _FerrySimDb
   GHashTable  *by_ref;        /* ref -> FerrySimRow */
   GHashTable **by_uuid;       /* per class index, uuid -> FerrySimRow */
   GArray      *tombstones;    /* of Tombstone, oldest first */
-  guint        changed_idle;
+  GMainContext *context;      /* where "changed" is emitted */
+  GSource     *changed_idle;
 };
 
 enum {
@@ -67,7 +68,10 @@ ferry_sim_db_finalize (GObject *object)
   FerrySimDb *self = (FerrySimDb *)object;
   guint n = ferry_sim_schema_get_n_classes ();
 
-  g_clear_handle_id (&self->changed_idle, g_source_remove);
+  if (self->changed_idle != NULL)
+    g_source_destroy (self->changed_idle);
+  g_clear_pointer (&self->changed_idle, g_source_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
   for (guint i = 0; i < n; i++)
     {
       g_hash_table_unref (self->by_uuid[i]);
@@ -103,6 +107,7 @@ ferry_sim_db_init (FerrySimDb *self)
   guint n = ferry_sim_schema_get_n_classes ();
 
   self->generation = 1;
+  self->context = g_main_context_ref_thread_default ();
   self->rows = g_new0 (GPtrArray *, n);
   self->by_uuid = g_new0 (GHashTable *, n);
   for (guint i = 0; i < n; i++)
@@ -142,7 +147,7 @@ emit_changed (gpointer data)
 {
   FerrySimDb *self = data;
 
-  self->changed_idle = 0;
+  g_clear_pointer (&self->changed_idle, g_source_unref);
   g_signal_emit (self, signals[CHANGED], 0);
   return G_SOURCE_REMOVE;
 }
@@ -154,8 +159,13 @@ bump (FerrySimDb  *self,
   self->generation++;
   if (row != NULL)
     row->mtime = self->generation;
-  if (self->changed_idle == 0)
-    self->changed_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, emit_changed, self, NULL);
+  if (self->changed_idle == NULL)
+    {
+      self->changed_idle = g_idle_source_new ();
+      g_source_set_priority (self->changed_idle, G_PRIORITY_HIGH_IDLE);
+      g_source_set_callback (self->changed_idle, emit_changed, self, NULL);
+      g_source_attach (self->changed_idle, self->context);
+    }
 }
 
 char *
@@ -215,11 +225,18 @@ ferry_sim_db_create (FerrySimDb *self,
   return ferry_sim_db_create_row (self, klass, NULL, NULL);
 }
 
+typedef enum
+{
+  INVERSE_REMOVE,
+  INVERSE_ADD,
+  INVERSE_ADD_FRESH,  /* rebuilding: each row is added once, no need to look */
+} InverseChange;
+
 static void
-unlink_inverse (FerrySimDb    *self,
+update_inverse (FerrySimDb    *self,
                 FerrySimRow   *row,
                 FerrySimField *field,
-                gboolean       add)
+                InverseChange  change)
 {
   const char *target_ref = row->values[field->index].s;
   FerrySimRow *target;
@@ -240,7 +257,13 @@ unlink_inverse (FerrySimDb    *self,
         continue;
 
       value = &target->values[set->index];
-      if (add)
+      if (change == INVERSE_ADD_FRESH)
+        {
+          ferry_sim_value_append_string (value, row->ref);
+          continue;
+        }
+
+      if (change == INVERSE_ADD)
         {
           if (!ferry_sim_value_contains_string (value, row->ref))
             ferry_sim_value_append_string (value, row->ref);
@@ -264,7 +287,7 @@ ferry_sim_db_delete_row (FerrySimDb  *self,
 
   for (guint i = 0; i < row->klass->n_fields; i++)
     if (row->klass->fields[i].inverse_sets->len > 0)
-      unlink_inverse (self, row, &row->klass->fields[i], FALSE);
+      update_inverse (self, row, &row->klass->fields[i], INVERSE_REMOVE);
 
   bump (self, NULL);
   t.klass = row->klass;
@@ -360,7 +383,7 @@ ferry_sim_db_set (FerrySimDb    *self,
     }
 
   if (field->inverse_sets->len > 0)
-    unlink_inverse (self, row, field, FALSE);
+    update_inverse (self, row, field, INVERSE_REMOVE);
 
   if (field == row->klass->uuid)
     g_hash_table_remove (self->by_uuid[row->klass->index], slot->s);
@@ -371,7 +394,7 @@ ferry_sim_db_set (FerrySimDb    *self,
     g_hash_table_insert (self->by_uuid[row->klass->index], slot->s, row);
 
   if (field->inverse_sets->len > 0)
-    unlink_inverse (self, row, field, TRUE);
+    update_inverse (self, row, field, INVERSE_ADD);
 
   bump (self, row);
 }
@@ -579,7 +602,7 @@ ferry_sim_db_rebuild_relations (FerrySimDb *self)
           if (klass->fields[f].inverse_sets->len == 0)
             continue;
           for (guint r = 0; r < self->rows[c]->len; r++)
-            unlink_inverse (self, g_ptr_array_index (self->rows[c], r), &klass->fields[f], TRUE);
+            update_inverse (self, g_ptr_array_index (self->rows[c], r), &klass->fields[f], INVERSE_ADD_FRESH);
         }
     }
 }
@@ -689,8 +712,7 @@ ferry_sim_row_write_json (FerrySimRow *row,
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      ferry_sim_write_json_string (out, row->klass->fields[i].name);
-      g_string_append_c (out, ':');
+      g_string_append (out, row->klass->fields[i].json_key);
       ferry_sim_value_write_json (&row->values[i], out);
     }
   g_string_append_c (out, '}');
@@ -703,9 +725,7 @@ ferry_sim_row_write_xmlrpc (FerrySimRow *row,
   g_string_append (out, "<value><struct>");
   for (guint i = 0; i < row->klass->n_fields; i++)
     {
-      g_string_append (out, "<member><name>");
-      g_string_append (out, row->klass->fields[i].name);
-      g_string_append (out, "</name>");
+      g_string_append (out, row->klass->fields[i].xml_key);
       ferry_sim_value_write_xmlrpc (&row->values[i], out);
       g_string_append (out, "</member>");
     }

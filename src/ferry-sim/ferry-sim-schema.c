@@ -470,6 +470,8 @@ init_class (FerrySimClass          *klass,
       field->klass = klass;
       field->index = i;
       field->inverse_sets = g_ptr_array_new ();
+      field->json_key = g_strdup_printf ("\"%s\":", field->name);
+      field->xml_key = g_strdup_printf ("<member><name>%s</name>", field->name);
 
       if (def->fields[i].default_value == NULL ||
           !ferry_sim_type_parse_text (field->type, def->fields[i].default_value, &field->default_value))

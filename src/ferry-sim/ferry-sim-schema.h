@@ -79,6 +79,8 @@ struct _FerrySimField
   /* The set fields elsewhere that list the rows this ref field points to. */
   GPtrArray              *inverse_sets;   /* of FerrySimField */
   FerrySimField          *inverse_ref;    /* for a set field: the ref field it mirrors */
+  char                   *json_key;       /* "\"name\":", ready to write */
+  char                   *xml_key;        /* "<member><name>name</name>" */
 };
 
 struct _FerrySimClass

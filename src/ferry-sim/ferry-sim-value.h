@@ -106,6 +106,8 @@ void            ferry_sim_value_write_xmlrpc   (const FerrySimValue  *value,
                                                 GString              *out);
 void            ferry_sim_write_json_string    (GString              *out,
                                                 const char           *text);
+void            ferry_sim_write_int            (GString              *out,
+                                                gint64                i);
 void            ferry_sim_write_xml_text       (GString              *out,
                                                 const char           *text);
 

@@ -30,7 +30,8 @@ typedef struct
 
 void      ferry_sim_request_clear         (FerrySimRequest      *request);
 
-/* On failure: FERRY_SIM_ERROR_MALFORMED, with the text xapi puts in its HTTP 500 page. */
+/* On failure: FERRY_SIM_ERROR_MALFORMED, with the text xapi puts in its HTTP 500 page.
+ * @request need not be initialised; after a failure it is empty but safe to clear. */
 gboolean  ferry_sim_request_parse_json    (const char           *body,
                                            gsize                 length,
                                            FerrySimRequest      *request,
@@ -56,7 +57,14 @@ void      ferry_sim_response_write_value   (GString              *out,
 void      ferry_sim_response_write_failure (GString              *out,
                                            const FerrySimRequest *request,
                                            const char * const   *description);
+/* A failure raised before dispatch, when xapi no longer knows the request: JSON is
+ * {"jsonrpc":"2.0","error":[code, …],"id":0} whatever the request's version. */
+void      ferry_sim_response_write_early_failure (GString            *out,
+                                           gboolean              json,
+                                           const char * const   *description);
 /* The HTML body of xapi's HTTP 500 answer to a malformed request. */
 char     *ferry_sim_malformed_page         (const char           *message);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FerrySimRequest, ferry_sim_request_clear)
 
 G_END_DECLS
