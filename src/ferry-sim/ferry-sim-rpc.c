@@ -365,8 +365,6 @@ ferry_sim_call_return_writer (FerrySimCall         *call,
                               gpointer              data,
                               GDestroyNotify        destroy)
 {
-  g_autoptr(FerrySimCall) hold = ferry_sim_call_ref (call);
-
   if (!begin_completion (call))
     {
       if (destroy)
@@ -425,10 +423,9 @@ void
 ferry_sim_call_return_error (FerrySimCall *call,
                              GError       *error)
 {
-  g_autoptr(FerrySimCall) hold = ferry_sim_call_ref (call);
-  g_autoptr(GError) owned = error;
   g_auto(GStrv) description = ferry_sim_failure_description (error);
 
+  g_error_free (error);
   if (!begin_completion (call))
     return;
 
@@ -454,10 +451,10 @@ reply_failure (const FerrySimRequest *request,
                FerrySimCall          *call,
                GError                *error)
 {
-  g_autoptr(GError) owned = error;
   g_auto(GStrv) description = ferry_sim_failure_description (error);
   g_autoptr(GString) body = g_string_new (NULL);
 
+  g_error_free (error);
   ferry_sim_response_write_failure (body, request, (const char * const *) description);
   reply (call, g_steal_pointer (&body), user_data);
 }

@@ -42,7 +42,6 @@ static const FerrySimType *parse_type_locked (const char *spelling);
 static FerrySimType *
 build_type (const char *spelling)
 {
-  g_autoptr(GString) inner = NULL;
   FerrySimType *type = g_new0 (FerrySimType, 1);
   gsize len = strlen (spelling);
 
@@ -246,7 +245,6 @@ normalize_datetime (const char *text)
 {
   g_autoptr(GDateTime) dt = NULL;
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autofree char *iso = NULL;
   int y, mo, d, h, mi, s;
   char tail[8] = "";
 

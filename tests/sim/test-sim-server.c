@@ -7,6 +7,25 @@
 #include "ferry-sim-test-server.h"
 
 static FerrySimTestServer *server;
+static GPtrArray *scratch;  /* strings made for one call, freed at exit */
+
+static const char *
+fmt (const char *format,
+     ...) G_GNUC_PRINTF (1, 2);
+
+static const char *
+fmt (const char *format,
+     ...)
+{
+  va_list args;
+  char *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (scratch, text);
+  return text;
+}
 static char *production;       /* master URL, plain HTTP */
 static char *production_tls;
 
@@ -113,7 +132,7 @@ test_login (void)
   pools = ferry_sim_test_jsonrpc_result (production, "session.logout", params);
   g_assert_cmpstr (json_node_get_string (pools), ==, "");
   after = ferry_sim_test_jsonrpc_failure (production, "pool.get_all", params);
-  g_assert_cmpstr (after, ==, g_strconcat ("SESSION_INVALID ", session, NULL));
+  g_assert_cmpstr (after, ==, fmt ("SESSION_INVALID %s", session));
 }
 
 static void
@@ -183,7 +202,7 @@ test_xmlrpc (void)
   g_autofree char *session = xml_string_value (login);
   g_autofree char *param = g_strdup_printf ("<param><value>%s</value></param>", session);
   g_autofree char *vms = xml_call ("", "VM.get_all_records", param);
-  g_autofree char *bad = xml_call ("", "VM.get_record", g_strconcat (param, "<param><value>OpaqueRef:x</value></param>", NULL));
+  g_autofree char *bad = xml_call ("", "VM.get_record", fmt ("%s<param><value>OpaqueRef:x</value></param>", param));
 
   g_assert_true (strstr (login, "<name>Status</name><value>Success</value>") != NULL);
   /* int64 goes bare, bool as <boolean>, never <fault>. */
@@ -232,7 +251,7 @@ test_errors (void)
 
   /* Extra trailing arguments are ignored where defaults exist; a wrong type is refused. */
   type = ferry_sim_test_jsonrpc_failure (production, "event.from",
-                                         g_strdup_printf ("[\"%s\",[\"vm\"],\"\",true]", session));
+                                         fmt ("[\"%s\",[\"vm\"],\"\",true]", session));
   g_assert_true (g_str_has_prefix (type, "FIELD_TYPE_ERROR"));
 }
 
@@ -246,7 +265,7 @@ test_host_is_slave (void)
   g_autofree char *expected = g_strconcat ("HOST_IS_SLAVE ", address, NULL);
 
   g_assert_cmpstr (failure, ==, expected);
-  g_assert_true (g_str_has_prefix (production, g_strconcat ("http://", address, "/", NULL)));
+  g_assert_true (g_str_has_prefix (production, fmt ("http://%s/", address)));
 }
 
 static void
@@ -257,13 +276,13 @@ test_malformed (void)
   guint status = 0;
   g_autofree char *garbage = ferry_sim_test_post (url, "application/json", "{not json", &status);
   guint status2 = 0;
-  g_autofree char *no_id = ferry_sim_test_post (url, "application/json",
+  g_autofree char *no_id G_GNUC_UNUSED = ferry_sim_test_post (url, "application/json",
                                                 "{\"method\":\"VM.get_all\",\"params\":[]}", &status2);
   guint status3 = 0;
-  g_autofree char *bad_xml = ferry_sim_test_post (xml_url, "text/xml", "<methodCall><oops", &status3);
+  g_autofree char *bad_xml G_GNUC_UNUSED = ferry_sim_test_post (xml_url, "text/xml", "<methodCall><oops", &status3);
   g_autoptr(GString) huge = g_string_new ("{\"method\":\"x\",\"params\":[\"");
   guint status4 = 0;
-  g_autofree char *too_big = NULL;
+  g_autofree char *too_big G_GNUC_UNUSED = NULL;
 
   g_assert_cmpuint (status, ==, 500);
   g_assert_cmpuint (status2, ==, 500);
@@ -375,10 +394,10 @@ test_events (void)
                    ==, "renamed by the test");
 
   bad_token = ferry_sim_test_jsonrpc_failure (production, "event.from",
-                                              g_strdup_printf ("[\"%s\",[\"vm\"],\"garbage\",0.0]", session));
+                                              fmt ("[\"%s\",[\"vm\"],\"garbage\",0.0]", session));
   g_assert_cmpstr (bad_token, ==, "EVENT_FROM_TOKEN_PARSE_FAILURE garbage");
   bad_class = ferry_sim_test_jsonrpc_failure (production, "event.from",
-                                              g_strdup_printf ("[\"%s\",[\"vm/\"],\"\",0.0]", session));
+                                              fmt ("[\"%s\",[\"vm/\"],\"\",0.0]", session));
   g_assert_cmpstr (bad_class, ==, "EVENT_SUBSCRIPTION_PARSE_FAILURE vm/");
 }
 
@@ -439,7 +458,7 @@ test_tasks (void)
   JsonArray *error_info;
 
   task = ferry_sim_test_jsonrpc_result (production, "Async.VM.pause",
-                                        g_strdup_printf ("[\"%s\",\"%s\"]", session, running));
+                                        fmt ("[\"%s\",\"%s\"]", session, running));
   g_assert_true (g_str_has_prefix (json_node_get_string (task), "OpaqueRef:"));
   record = wait_for_task (session, json_node_get_string (task), &holder);
   g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "success");
@@ -448,12 +467,12 @@ test_tasks (void)
   g_assert_cmpfloat (json_object_get_double_member (record, "progress"), ==, 1.0);
 
   undo = ferry_sim_test_jsonrpc_result (production, "VM.unpause",
-                                        g_strdup_printf ("[\"%s\",\"%s\"]", session, running));
+                                        fmt ("[\"%s\",\"%s\"]", session, running));
 
   /* Business errors of Async calls land in the task, not in the reply. */
   g_clear_pointer (&task, json_node_unref);
   task = ferry_sim_test_jsonrpc_result (production, "Async.VM.pause",
-                                        g_strdup_printf ("[\"%s\",\"%s\"]", session, halted));
+                                        fmt ("[\"%s\",\"%s\"]", session, halted));
   record = wait_for_task (session, json_node_get_string (task), &holder);
   g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "failure");
   error_info = json_object_get_array_member (record, "error_info");
@@ -468,17 +487,19 @@ test_generic_accessors (void)
 {
   g_autofree char *session = ferry_sim_test_login (production);
   g_autofree char *vm = find_vm (session, "Halted");
-  g_autoptr(JsonNode) r1 = ferry_sim_test_jsonrpc_result (production, "VM.add_to_other_config",
-                                                          g_strdup_printf ("[\"%s\",\"%s\",\"ferry-test\",\"1\"]", session, vm));
+  g_autoptr(JsonNode) added = ferry_sim_test_jsonrpc_result (production, "VM.add_to_other_config",
+                                                          fmt ("[\"%s\",\"%s\",\"ferry-test\",\"1\"]", session, vm));
   g_autofree char *dup = ferry_sim_test_jsonrpc_failure (production, "VM.add_to_other_config",
-                                                         g_strdup_printf ("[\"%s\",\"%s\",\"ferry-test\",\"2\"]", session, vm));
+                                                         fmt ("[\"%s\",\"%s\",\"ferry-test\",\"2\"]", session, vm));
   g_autoptr(JsonNode) map = ferry_sim_test_jsonrpc_result (production, "VM.get_other_config",
-                                                           g_strdup_printf ("[\"%s\",\"%s\"]", session, vm));
-  g_autoptr(JsonNode) r2 = ferry_sim_test_jsonrpc_result (production, "VM.remove_from_other_config",
-                                                          g_strdup_printf ("[\"%s\",\"%s\",\"ferry-test\"]", session, vm));
+                                                           fmt ("[\"%s\",\"%s\"]", session, vm));
+  g_autoptr(JsonNode) removed = ferry_sim_test_jsonrpc_result (production, "VM.remove_from_other_config",
+                                                          fmt ("[\"%s\",\"%s\",\"ferry-test\"]", session, vm));
   g_autoptr(JsonNode) after = ferry_sim_test_jsonrpc_result (production, "VM.get_other_config",
-                                                             g_strdup_printf ("[\"%s\",\"%s\"]", session, vm));
+                                                             fmt ("[\"%s\",\"%s\"]", session, vm));
 
+  g_assert_cmpstr (json_node_get_string (added), ==, "");
+  g_assert_cmpstr (json_node_get_string (removed), ==, "");
   g_assert_true (g_str_has_prefix (dup, "MAP_DUPLICATE_KEY VM other_config "));
   g_assert_true (g_str_has_suffix (dup, " ferry-test"));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (map), "ferry-test"), ==, "1");
@@ -535,6 +556,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  scratch = g_ptr_array_new_with_free_func (g_free);
   server = ferry_sim_test_server_start_demo ();
   production = ferry_sim_test_server_dup_master_url (server, "Production", FALSE);
   production_tls = ferry_sim_test_server_dup_master_url (server, "Production", TRUE);
@@ -559,5 +581,6 @@ main (int   argc,
   ferry_sim_test_server_stop (server);
   g_free (production);
   g_free (production_tls);
+  g_ptr_array_unref (scratch);
   return ret;
 }
