@@ -15,6 +15,7 @@ struct _FerrySimPool
   FerrySimDb *db;
   GHashTable *passwords;  /* user -> password */
   GHashTable *sim_attributes; /* ref -> (key -> value) */
+  gpointer    world;          /* unowned */
 };
 
 G_DEFINE_FINAL_TYPE (FerrySimPool, ferry_sim_pool, G_TYPE_OBJECT)
@@ -191,4 +192,19 @@ ferry_sim_pool_get_sim_number (FerrySimPool *self,
     return fallback;
   value = g_ascii_strtod (text, &end);
   return (end == text || *end != '\0') ? fallback : value;
+}
+
+gpointer
+ferry_sim_pool_get_world (FerrySimPool *self)
+{
+  g_return_val_if_fail (FERRY_SIM_IS_POOL (self), NULL);
+
+  return self->world;
+}
+
+void
+_ferry_sim_pool_set_world (FerrySimPool *self,
+                           gpointer      world)
+{
+  self->world = world;
 }

@@ -30,6 +30,11 @@ const char   *ferry_sim_pool_get_name          (FerrySimPool *self);
 /* A standalone host: a pool object with an empty name and one host. */
 gboolean      ferry_sim_pool_is_standalone     (FerrySimPool *self);
 
+/* The FerrySimWorld the pool belongs to (unowned), once added to one. */
+gpointer      ferry_sim_pool_get_world         (FerrySimPool *self);
+void          _ferry_sim_pool_set_world        (FerrySimPool *self,
+                                                gpointer      world);
+
 /* Simulation-only facts about an object (dirty-page rate, NIC speed, …) that
  * the time model reads and the wire never shows. */
 void          ferry_sim_pool_set_sim_attribute (FerrySimPool *self,

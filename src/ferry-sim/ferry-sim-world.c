@@ -85,6 +85,8 @@ ferry_sim_world_finalize (GObject *object)
   FerrySimWorld *self = (FerrySimWorld *)object;
 
   ferry_sim_world_stop (self);
+  for (guint i = 0; i < self->pools->len; i++)
+    _ferry_sim_pool_set_world (g_ptr_array_index (self->pools, i), NULL);
   g_clear_pointer (&self->endpoints, g_ptr_array_unref);
   g_clear_pointer (&self->by_port, g_hash_table_unref);
   g_clear_pointer (&self->pools, g_ptr_array_unref);
@@ -124,6 +126,7 @@ ferry_sim_world_add_pool (FerrySimWorld *self,
   g_return_if_fail (FERRY_SIM_IS_POOL (pool));
 
   ferry_sim_lifecycle_refresh (ferry_sim_pool_get_db (pool), 0);
+  _ferry_sim_pool_set_world (pool, self);
   g_ptr_array_add (self->pools, g_object_ref (pool));
 }
 
