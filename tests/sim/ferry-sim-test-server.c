@@ -8,42 +8,18 @@
 
 struct _FerrySimTestServer
 {
-  GThread              *thread;
-  GMainContext         *context;
-  GMainLoop            *loop;
-  FerrySimWorld        *world;
+  FerrySimThread       *thread;
   FerrySimWorldFactory  factory;
   gpointer              factory_data;
-  char                 *announcement;
-  GMutex                lock;
-  GCond                 cond;
-  gboolean              ready;
 };
 
-static gpointer
-server_thread (gpointer data)
+static FerrySimWorld *
+call_factory (gpointer   data,
+              GError   **error)
 {
   FerrySimTestServer *server = data;
-  g_autoptr(GError) error = NULL;
 
-  g_main_context_push_thread_default (server->context);
-
-  server->world = server->factory (server->factory_data);
-  if (!ferry_sim_world_start (server->world, 0, &error))
-    g_error ("Could not start the simulator: %s", error->message);
-  server->announcement = ferry_sim_world_dup_announcement (server->world);
-
-  g_mutex_lock (&server->lock);
-  server->ready = TRUE;
-  g_cond_signal (&server->cond);
-  g_mutex_unlock (&server->lock);
-
-  g_main_loop_run (server->loop);
-
-  ferry_sim_world_stop (server->world);
-  g_clear_object (&server->world);
-  g_main_context_pop_thread_default (server->context);
-  return NULL;
+  return server->factory (server->factory_data);
 }
 
 FerrySimTestServer *
@@ -51,19 +27,13 @@ ferry_sim_test_server_start (FerrySimWorldFactory factory,
                              gpointer             user_data)
 {
   FerrySimTestServer *server = g_new0 (FerrySimTestServer, 1);
+  g_autoptr(GError) error = NULL;
 
-  server->context = g_main_context_new ();
-  server->loop = g_main_loop_new (server->context, FALSE);
   server->factory = factory;
   server->factory_data = user_data;
-  g_mutex_init (&server->lock);
-  g_cond_init (&server->cond);
-  server->thread = g_thread_new ("ferry-sim", server_thread, server);
-
-  g_mutex_lock (&server->lock);
-  while (!server->ready)
-    g_cond_wait (&server->cond, &server->lock);
-  g_mutex_unlock (&server->lock);
+  server->thread = ferry_sim_thread_start (call_factory, server, &error);
+  if (server->thread == NULL)
+    g_error ("Could not start the simulator: %s", error ? error->message : "no world");
 
   return server;
 }
@@ -87,46 +57,11 @@ ferry_sim_test_server_start_demo (void)
   return ferry_sim_test_server_start (demo_factory, NULL);
 }
 
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
 void
 ferry_sim_test_server_stop (FerrySimTestServer *server)
 {
-  g_main_context_invoke (server->context, quit_cb, server->loop);
-  g_thread_join (server->thread);
-  g_main_loop_unref (server->loop);
-  g_main_context_unref (server->context);
-  g_free (server->announcement);
-  g_mutex_clear (&server->lock);
-  g_cond_clear (&server->cond);
+  ferry_sim_thread_stop (server->thread);
   g_free (server);
-}
-
-typedef struct
-{
-  GSourceFunc func;
-  gpointer    data;
-  GMutex      lock;
-  GCond       cond;
-  gboolean    done;
-} Invocation;
-
-static gboolean
-invoke_cb (gpointer data)
-{
-  Invocation *invocation = data;
-
-  invocation->func (invocation->data);
-  g_mutex_lock (&invocation->lock);
-  invocation->done = TRUE;
-  g_cond_signal (&invocation->cond);
-  g_mutex_unlock (&invocation->lock);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -134,30 +69,20 @@ ferry_sim_test_server_invoke (FerrySimTestServer *server,
                               GSourceFunc         func,
                               gpointer            data)
 {
-  Invocation invocation = { func, data };
-
-  g_mutex_init (&invocation.lock);
-  g_cond_init (&invocation.cond);
-  g_main_context_invoke (server->context, invoke_cb, &invocation);
-  g_mutex_lock (&invocation.lock);
-  while (!invocation.done)
-    g_cond_wait (&invocation.cond, &invocation.lock);
-  g_mutex_unlock (&invocation.lock);
-  g_mutex_clear (&invocation.lock);
-  g_cond_clear (&invocation.cond);
+  ferry_sim_thread_invoke (server->thread, func, data);
 }
 
 FerrySimWorld *
 ferry_sim_test_server_get_world (FerrySimTestServer *server)
 {
-  return server->world;
+  return ferry_sim_thread_get_world (server->thread);
 }
 
 JsonNode *
 ferry_sim_test_server_get_announcement (FerrySimTestServer *server)
 {
   g_autoptr(GError) error = NULL;
-  JsonNode *node = json_from_string (server->announcement, &error);
+  JsonNode *node = json_from_string (ferry_sim_thread_get_announcement (server->thread), &error);
 
   g_assert_no_error (error);
   return node;

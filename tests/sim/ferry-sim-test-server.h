@@ -7,7 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "ferry-sim-world.h"
+#include "ferry-sim-thread.h"
 
 G_BEGIN_DECLS
 
