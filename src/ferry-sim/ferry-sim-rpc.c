@@ -57,6 +57,10 @@ void
 ferry_sim_rpc_register (const FerrySimMethodDef *defs,
                         guint                    n_defs)
 {
+  /* The built-in table first; while it is being filled, methods exists. */
+  if (methods == NULL)
+    _ferry_sim_rpc_get_methods ();
+
   g_mutex_lock (&methods_lock);
   for (guint i = 0; i < n_defs; i++)
     {

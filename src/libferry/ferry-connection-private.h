@@ -1,0 +1,22 @@
+/* ferry-connection-private.h: what FerryTaskFollower and the manager use
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ferry-connection.h"
+#include "ferry-task-follower.h"
+
+G_BEGIN_DECLS
+
+/* Followers get the task's record from every event batch that has it. */
+void     _ferry_connection_add_follower    (FerryConnection   *self,
+                                            FerryTaskFollower *follower);
+void     _ferry_connection_remove_follower (FerryConnection   *self,
+                                            FerryTaskFollower *follower);
+/* Whether task records arrive through event.from (else: poll). */
+gboolean _ferry_connection_has_events      (FerryConnection   *self);
+void     _ferry_connection_set_id          (FerryConnection   *self,
+                                            const char        *id);
+
+G_END_DECLS
