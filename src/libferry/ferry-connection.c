@@ -1102,7 +1102,7 @@ on_old_session_logged_out_cb (GObject      *object,
                               GAsyncResult *result,
                               gpointer      user_data)
 {
-  g_autoptr(JsonNode) node = ferry_rpc_client_call_finish (FERRY_RPC_CLIENT (object), result, NULL);
+  g_autoptr(JsonNode) node G_GNUC_UNUSED = ferry_rpc_client_call_finish (FERRY_RPC_CLIENT (object), result, NULL);
 }
 
 static void
@@ -1113,7 +1113,7 @@ on_established_cb (GObject      *object,
   FerryConnection *self = FERRY_CONNECTION (object);
   GCancellable *link_cancellable = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GCancellable) owned = link_cancellable;
+  g_autoptr(GCancellable) owned G_GNUC_UNUSED = link_cancellable;
   Link *link = establish_finish (self, result, &error);
   g_autofree char *old_session = NULL;
 
@@ -1738,7 +1738,7 @@ on_logout_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ferry_rpc_client_call_finish (FERRY_RPC_CLIENT (object), result, &error);
+  g_autoptr(JsonNode) node G_GNUC_UNUSED = ferry_rpc_client_call_finish (FERRY_RPC_CLIENT (object), result, &error);
 
   if (error != NULL)
     g_debug ("Logout failed: %s", error->message);

@@ -325,7 +325,6 @@ test_certificate_changes_while_connected (void)
   g_autoptr(FerryTestProxy) proxy = ferry_test_proxy_new (production);
   Asker asker = { 0, TRUE, FALSE };
   g_autoptr(FerryConnection) connection = plain_connection (ferry_test_proxy_get_address (proxy), &asker);
-  g_autoptr(GError) error = NULL;
   const GError *failure;
   g_autofree char *status = NULL;
 
