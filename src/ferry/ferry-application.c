@@ -1,0 +1,246 @@
+/* ferry-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ferry-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ferry-application.h"
+#include "ferry-connection-manager.h"
+#include "ferry-demo.h"
+#include "ferry-gtk-compat.h"
+#include "ferry-window.h"
+
+/* How long closing the connections may delay quitting. */
+#define CLOSE_TIMEOUT_MS 2000
+
+struct _FerryApplication
+{
+  AdwApplication          parent_instance;
+
+  FerryConnectionManager *manager;
+  FerryDemo              *demo;
+  GCancellable           *cancellable;
+  gboolean                demo_mode;
+};
+
+G_DEFINE_FINAL_TYPE (FerryApplication, ferry_application, ADW_TYPE_APPLICATION)
+
+static void
+on_restored_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  n = ferry_connection_manager_restore_finish (FERRY_CONNECTION_MANAGER (object), result, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not restore the saved servers: %s", error->message);
+  else
+    g_debug ("%u saved connections reconnected", n);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+
+  ferry_gtk_compat_show_about (gtk_application_get_active_window (app), APP_ID, PACKAGE_VERSION);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+};
+
+static int
+ferry_application_handle_local_options (GApplication *application,
+                                        GVariantDict *options)
+{
+  FerryApplication *self = FERRY_APPLICATION (application);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("ferry %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->demo_mode = g_variant_dict_contains (options, "demo");
+  if (self->demo_mode)
+    {
+      /* A demo runs its own simulator: it must not hand over to a running Ferry. */
+      g_application_set_flags (application, g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+    }
+
+  return G_APPLICATION_CLASS (ferry_application_parent_class)->handle_local_options (application, options);
+}
+
+static void
+ferry_application_startup (GApplication *application)
+{
+  FerryApplication *self = FERRY_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (ferry_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  if (self->demo_mode)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->demo = ferry_demo_new (&error);
+      if (self->demo == NULL)
+        g_critical ("%s", error->message);
+      else
+        self->manager = g_object_ref (ferry_demo_get_manager (self->demo));
+    }
+
+  if (self->manager == NULL)
+    {
+      self->manager = ferry_connection_manager_new (NULL);
+      ferry_connection_manager_restore_async (self->manager, self->cancellable, on_restored_cb, NULL);
+    }
+}
+
+static void
+ferry_application_activate (GApplication *application)
+{
+  FerryApplication *self = FERRY_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (ferry_window_new (GTK_APPLICATION (self), self->manager, self->demo != NULL));
+      if (self->demo != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!ferry_demo_connect_all (self->demo, &error))
+            g_warning ("%s", error->message);
+        }
+    }
+
+  gtk_window_present (window);
+}
+
+static void
+on_closed_all_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  ferry_connection_manager_close_all_finish (FERRY_CONNECTION_MANAGER (object), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+on_close_timeout_cb (gpointer user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ferry_application_shutdown (GApplication *application)
+{
+  FerryApplication *self = FERRY_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+
+  /* Log out, politely but briefly. */
+  if (self->manager != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->manager)) > 0)
+    {
+      gboolean done = FALSE;
+      guint timeout = g_timeout_add (CLOSE_TIMEOUT_MS, on_close_timeout_cb, &done);
+
+      ferry_connection_manager_close_all_async (self->manager, NULL, on_closed_all_cb, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_clear_handle_id (&timeout, g_source_remove);
+      /* The close may still call back: keep its flag valid by finishing it. */
+      done = FALSE;
+    }
+
+  g_clear_object (&self->manager);
+  g_clear_object (&self->demo);
+
+  G_APPLICATION_CLASS (ferry_application_parent_class)->shutdown (application);
+}
+
+static void
+ferry_application_finalize (GObject *object)
+{
+  FerryApplication *self = FERRY_APPLICATION (object);
+
+  g_clear_object (&self->manager);
+  g_clear_object (&self->demo);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ferry_application_parent_class)->finalize (object);
+}
+
+static void
+ferry_application_class_init (FerryApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = ferry_application_finalize;
+  app_class->handle_local_options = ferry_application_handle_local_options;
+  app_class->startup = ferry_application_startup;
+  app_class->activate = ferry_application_activate;
+  app_class->shutdown = ferry_application_shutdown;
+}
+
+static void
+ferry_application_init (FerryApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Run the built-in simulator and connect to its pools"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  self->cancellable = g_cancellable_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Move virtual machines between XenServer and XCP-ng pools."));
+}
+
+FerryApplication *
+ferry_application_new (void)
+{
+  return g_object_new (FERRY_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/ferryvm/Ferry",
+                       NULL);
+}
+
+gboolean
+ferry_application_get_demo (FerryApplication *self)
+{
+  g_return_val_if_fail (FERRY_IS_APPLICATION (self), FALSE);
+  return self->demo != NULL;
+}

@@ -1,0 +1,31 @@
+/* ferry-window.h: the main window: resource tree beside the details
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ferry-connection-manager.h"
+#include "ferry-details-view.h"
+#include "ferry-resource-tree.h"
+
+G_BEGIN_DECLS
+
+#define FERRY_TYPE_WINDOW (ferry_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (FerryWindow, ferry_window, FERRY, WINDOW, AdwApplicationWindow)
+
+/* @application may be NULL (tests). */
+FerryWindow            *ferry_window_new              (GtkApplication         *application,
+                                                       FerryConnectionManager *manager,
+                                                       gboolean                demo);
+FerryConnectionManager *ferry_window_get_manager      (FerryWindow            *self);
+FerryResourceTree      *ferry_window_get_tree         (FerryWindow            *self);
+FerryDetailsView       *ferry_window_get_details      (FerryWindow            *self);
+gboolean                ferry_window_get_demo         (FerryWindow            *self);
+/* Opens the connect dialog, for @connection (NULL: a new server). */
+GtkWindow              *ferry_window_show_connect     (FerryWindow            *self,
+                                                       FerryConnection        *connection);
+
+G_END_DECLS

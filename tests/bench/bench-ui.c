@@ -1,0 +1,232 @@
+/* bench-ui.c: the main window against a large pool (run by bench-ui.py)
+ *
+ * Usage: bench-ui ADDRESS [PASSWORD]
+ *
+ * Opens the real window at 1024×700, connects to ADDRESS over plain HTTP
+ * (a simulator on loopback), and prints one JSON line:
+ *   populated_ms   start → the cache is populated
+ *   drawn_ms       start → the first frame painted with the pool's rows
+ *   expanded_ms    start → every host expanded (all VM rows in the tree) and painted
+ *   rows           rows in the tree then
+ *   keystroke_ms   from each filter keystroke to the end of the next paint
+ *   rss_mb, peak_rss_mb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ferry-cache.h"
+#include "ferry-connection-manager.h"
+#include "ferry-host.h"
+#include "ferry-resource-tree.h"
+#include "ferry-vm.h"
+#include "ferry-window.h"
+
+static gint64 start_time;
+static guint n_paints;
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  n_paints++;
+}
+
+static double
+since_start_ms (void)
+{
+  return (g_get_monotonic_time () - start_time) / 1000.0;
+}
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static void
+wait_for (Predicate func,
+          gpointer  data,
+          guint     timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+
+  while (!func (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out");
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Spins until a frame ends after now; returns when that happened. */
+static void
+wait_for_paint (void)
+{
+  guint target = n_paints + 1;
+
+  while (n_paints < target)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+is_populated (gpointer data)
+{
+  FerryConnection *connection = data;
+
+  if (ferry_connection_get_state (connection) == FERRY_CONNECTION_STATE_FAILED)
+    g_error ("Could not connect: %s", ferry_connection_get_error (connection)->message);
+  return ferry_cache_get_populated (ferry_connection_get_cache (connection));
+}
+
+static gboolean
+is_realized (gpointer data)
+{
+  return gtk_widget_get_realized (data);
+}
+
+static long
+read_status_kb (const char *key)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, key);
+  return line ? strtol (line + strlen (key), NULL, 10) : -1;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(FerryConnectionManager) manager = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GArray) keystrokes = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GString) json = g_string_new ("{");
+  FerryConnection *connection;
+  FerryWindow *window;
+  FerryResourceTree *tree;
+  GtkEditable *editable;
+  GListModel *rows;
+  GListModel *vms;
+  g_autofree char *needle = NULL;
+  double populated_ms, drawn_ms, expanded_ms;
+  guint n_rows;
+
+  start_time = g_get_monotonic_time ();
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: bench-ui ADDRESS [PASSWORD]\n");
+      return 2;
+    }
+
+  gtk_init ();
+  adw_init ();
+
+  dir = g_dir_make_tmp ("ferry-bench-ui-XXXXXX", NULL);
+  path = g_build_filename (dir, "connections.ini", NULL);
+  manager = ferry_connection_manager_new (path);
+
+  window = ferry_window_new (NULL, manager, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_realized, window, 10);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (on_after_paint_cb), NULL);
+
+  connection = ferry_connection_manager_add (manager, argv[1], "root", FERRY_TRANSPORT_HTTP);
+  ferry_connection_set_password (connection, argc > 2 ? argv[2] : "demo");
+  ferry_connection_open_async (connection, NULL, NULL, NULL);
+
+  wait_for (is_populated, connection, 60);
+  populated_ms = since_start_ms ();
+  wait_for_paint ();
+  drawn_ms = since_start_ms ();
+
+  /* Every host expanded: all 10,000 VM rows exist in the tree. */
+  tree = ferry_window_get_tree (window);
+  rows = ferry_resource_tree_get_rows (tree);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (FERRY_IS_CONNECTION (item) || FERRY_IS_HOST (item))
+        gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+  wait_for_paint ();
+  expanded_ms = since_start_ms ();
+  n_rows = g_list_model_get_n_items (rows);
+
+  /* Type the name of a VM, one key at a time, then delete it again. */
+  vms = ferry_cache_get_objects (ferry_connection_get_cache (connection), FERRY_TYPE_VM);
+  for (guint i = 0; i < g_list_model_get_n_items (vms) && needle == NULL; i++)
+    {
+      g_autoptr(FerryVm) vm = g_list_model_get_item (vms, i);
+
+      if (!ferry_vm_get_is_control_domain (vm) && !ferry_vm_get_is_a_template (vm))
+        needle = g_strdup (ferry_object_get_name_label (FERRY_OBJECT (vm)));
+    }
+  ferry_resource_tree_set_search_mode (tree, TRUE);
+  wait_for_paint ();
+  /* As a keyboard does: one character inserted, or one deleted, at a time. */
+  editable = GTK_EDITABLE (gtk_window_get_focus (GTK_WINDOW (window)));
+  g_assert (GTK_IS_EDITABLE (editable));
+  for (int pass = 0; pass < 2; pass++)
+    {
+      int len = (int) strlen (needle);
+
+      for (int i = 0; i < len; i++)
+        {
+          gint64 before = g_get_monotonic_time ();
+          double ms;
+
+          if (pass == 0)
+            {
+              int position = i;
+
+              gtk_editable_insert_text (editable, needle + i, 1, &position);
+            }
+          else
+            gtk_editable_delete_text (editable, len - i - 1, len - i);
+          if (g_getenv ("BENCH_VERBOSE"))
+            g_printerr ("%s: changed %.1f ms, rows %u\n", ferry_resource_tree_get_search_text (tree),
+                        (g_get_monotonic_time () - before) / 1000.0,
+                        g_list_model_get_n_items (ferry_resource_tree_get_rows (tree)));
+          wait_for_paint ();
+          ms = (g_get_monotonic_time () - before) / 1000.0;
+          g_array_append_val (keystrokes, ms);
+        }
+    }
+
+  g_string_append_printf (json, "\"populated_ms\": %.0f, \"drawn_ms\": %.0f, \"expanded_ms\": %.0f, \"rows\": %u, ",
+                          populated_ms, drawn_ms, expanded_ms, n_rows);
+  g_string_append (json, "\"keystroke_ms\": [");
+  for (guint i = 0; i < keystrokes->len; i++)
+    g_string_append_printf (json, "%s%.1f", i ? ", " : "", g_array_index (keystrokes, double, i));
+  g_array_sort (keystrokes, compare_doubles);
+  g_string_append_printf (json, "], \"keystroke_median_ms\": %.1f, \"keystroke_max_ms\": %.1f, ",
+                          g_array_index (keystrokes, double, keystrokes->len / 2),
+                          g_array_index (keystrokes, double, keystrokes->len - 1));
+  g_string_append_printf (json, "\"rss_mb\": %.1f, \"peak_rss_mb\": %.1f}",
+                          read_status_kb ("VmRSS:") / 1024.0, read_status_kb ("VmHWM:") / 1024.0);
+  g_print ("%s\n", json->str);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+  return 0;
+}
