@@ -1,4 +1,5 @@
-/* ferry-sim-host.c: host messages
+/* ferry-sim-host.c: host.disable and host.enable (the evacuation and
+ * migration messages of hosts are in ferry-sim-evacuate.c and ferry-sim-migrate.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,6 +7,7 @@
 
 #include "config.h"
 
+#include "ferry-sim-checks.h"
 #include "ferry-sim-error.h"
 #include "ferry-sim-rpc-private.h"
 
@@ -17,6 +19,14 @@ set_enabled (FerrySimCall *call,
   FerrySimRow *host = ferry_sim_call_get_arg_row (call, 0, "host", &error);
 
   if (host == NULL)
+    {
+      ferry_sim_call_return_error (call, error);
+      return;
+    }
+
+  /* With HA on, disabling a host must leave a failover plan (xapi_host.ml). */
+  if (!enabled && ferry_sim_row_get_bool (host, "enabled") &&
+      !ferry_sim_check_ha_plan (ferry_sim_call_get_db (call), NULL, NULL, host, &error))
     {
       ferry_sim_call_return_error (call, error);
       return;

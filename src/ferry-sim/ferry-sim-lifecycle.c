@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "ferry-sim-checks.h"
 #include "ferry-sim-error.h"
 #include "ferry-sim-lifecycle.h"
 
@@ -23,31 +24,32 @@ enum {
   MOVES      = 1 << 1,  /* takes the VM elsewhere: mobility, PCI, VUSB */
   TEMPLATE_OK = 1 << 2, /* allowed on templates */
   SNAPSHOT_OK = 1 << 3, /* allowed on snapshots */
+  RPU_OK      = 1 << 4, /* allowed during a rolling pool upgrade (xapi_globs.ml rpu_allowed_vm_operations) */
 };
 
 /* The operations clients look for in allowed_operations. */
 static const OperationInfo operations[] = {
-  { "start",              "Halted",                            0 },
-  { "start_on",           "Halted",                            0 },
-  { "resume",             "Suspended",                         0 },
-  { "resume_on",          "Suspended",                         0 },
-  { "clean_shutdown",     "Running",                           0 },
-  { "hard_shutdown",      "Running,Paused,Suspended",          0 },
-  { "clean_reboot",       "Running",                           0 },
-  { "hard_reboot",        "Running,Paused",                    0 },
-  { "suspend",            "Running",                           LIVE | MOVES },
+  { "start",              "Halted",                            RPU_OK },
+  { "start_on",           "Halted",                            RPU_OK },
+  { "resume",             "Suspended",                         RPU_OK },
+  { "resume_on",          "Suspended",                         RPU_OK },
+  { "clean_shutdown",     "Running",                           RPU_OK },
+  { "hard_shutdown",      "Running,Paused,Suspended",          RPU_OK },
+  { "clean_reboot",       "Running",                           RPU_OK },
+  { "hard_reboot",        "Running,Paused",                    RPU_OK },
+  { "suspend",            "Running",                           LIVE | MOVES | RPU_OK },
   { "checkpoint",         "Running,Suspended",                 LIVE | MOVES },
-  { "pause",              "Running",                           0 },
-  { "unpause",            "Paused",                            0 },
-  { "pool_migrate",       "Running",                           LIVE | MOVES },
-  { "migrate_send",       "Halted,Suspended,Running",          LIVE | MOVES | TEMPLATE_OK },
+  { "pause",              "Running",                           RPU_OK },
+  { "unpause",            "Paused",                            RPU_OK },
+  { "pool_migrate",       "Running",                           LIVE | MOVES | RPU_OK },
+  { "migrate_send",       "Halted,Suspended,Running",          LIVE | MOVES | TEMPLATE_OK | RPU_OK },
   { "snapshot",           "Halted,Running,Paused,Suspended",   0 },
-  { "clone",              "Halted,Suspended",                  TEMPLATE_OK | SNAPSHOT_OK },
-  { "copy",               "Halted,Suspended",                  TEMPLATE_OK | SNAPSHOT_OK },
-  { "export",             "Halted,Suspended",                  TEMPLATE_OK | SNAPSHOT_OK },
-  { "destroy",            "Halted",                            TEMPLATE_OK | SNAPSHOT_OK },
+  { "clone",              "Halted,Suspended",                  TEMPLATE_OK | SNAPSHOT_OK | RPU_OK },
+  { "copy",               "Halted,Suspended",                  TEMPLATE_OK | SNAPSHOT_OK | RPU_OK },
+  { "export",             "Halted,Suspended",                  TEMPLATE_OK | SNAPSHOT_OK | RPU_OK },
+  { "destroy",            "Halted",                            TEMPLATE_OK | SNAPSHOT_OK | RPU_OK },
   { "changing_memory_limits", "Halted",                        TEMPLATE_OK },
-  { "make_into_template", "Halted",                            0 },
+  { "make_into_template", "Halted",                            RPU_OK },
 };
 
 static const OperationInfo *
@@ -225,17 +227,32 @@ ferry_sim_lifecycle_check_vm (FerrySimDb   *db,
 
   if (ferry_sim_value_get_length (current) > 0)
     {
-      const FerrySimPair *pair = ferry_sim_value_pair (current, 0);
-      const char *other = ferry_sim_value_get_string (&pair->value);
-      gboolean compatible = g_str_equal (operation, "migrate_send") &&
-                            (g_strcmp0 (other, "metadata_export") == 0 ||
-                             g_strcmp0 (other, "clean_shutdown") == 0 ||
-                             g_strcmp0 (other, "clean_reboot") == 0);
+      guint n = ferry_sim_value_get_length (current);
+      gboolean compatible = g_str_equal (operation, "migrate_send");
+      g_autoptr(GString) ops = g_string_new (n > 1 ? "{" : "");
+      g_autoptr(GString) tasks = g_string_new (n > 1 ? "{" : "");
+
+      /* Only migrate_send runs beside metadata_export, clean_shutdown and clean_reboot. */
+      for (guint i = 0; i < n; i++)
+        {
+          const FerrySimPair *pair = ferry_sim_value_pair (current, i);
+          const char *other = ferry_sim_value_get_string (&pair->value);
+
+          compatible = compatible && (g_strcmp0 (other, "metadata_export") == 0 ||
+                                      g_strcmp0 (other, "clean_shutdown") == 0 ||
+                                      g_strcmp0 (other, "clean_reboot") == 0);
+          g_string_append_printf (ops, "%s%s", i > 0 ? "," : "", other ? other : "");
+          g_string_append_printf (tasks, "%s%s", i > 0 ? "," : "", pair->key);
+        }
+      if (n > 1)
+        {
+          g_string_append_c (ops, '}');
+          g_string_append_c (tasks, '}');
+        }
 
       if (!compatible)
         {
-          ferry_sim_set_failure (error, "OTHER_OPERATION_IN_PROGRESS", "VM", vm->ref,
-                                 other ? other : "", pair->key, NULL);
+          ferry_sim_set_failure (error, "OTHER_OPERATION_IN_PROGRESS", "VM", vm->ref, ops->str, tasks->str, NULL);
           return FALSE;
         }
     }
@@ -315,6 +332,13 @@ ferry_sim_lifecycle_check_vm (FerrySimDb   *db,
   if ((info->flags & MOVES) && ferry_sim_value_get_length (ferry_sim_row_get (vm, "VUSBs")) > 0)
     {
       ferry_sim_set_failure (error, "VM_HAS_VUSBS", vm->ref, NULL);
+      return FALSE;
+    }
+
+  /* (Appliances, VMPP and VMSS: the simulator has none.) */
+  if (!(info->flags & RPU_OK) && ferry_sim_pool_rolling_upgrade (db))
+    {
+      ferry_sim_set_failure (error, "NOT_SUPPORTED_DURING_UPGRADE", NULL);
       return FALSE;
     }
 

@@ -14,6 +14,9 @@ void _ferry_sim_event_register   (void);
 void _ferry_sim_task_register    (void);
 void _ferry_sim_vm_register      (void);
 void _ferry_sim_host_register    (void);
+void _ferry_sim_migrate_register (void);
+void _ferry_sim_evacuate_register (void);
+void _ferry_sim_storage_register (void);
 
 /* The running Async call of @task_ref, or NULL. */
 FerrySimCall *_ferry_sim_rpc_lookup_task_call (const char *task_ref);

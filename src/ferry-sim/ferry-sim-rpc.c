@@ -88,6 +88,9 @@ register_builtin (void)
   _ferry_sim_task_register ();
   _ferry_sim_vm_register ();
   _ferry_sim_host_register ();
+  _ferry_sim_migrate_register ();
+  _ferry_sim_evacuate_register ();
+  _ferry_sim_storage_register ();
 }
 
 const FerrySimMethodDef *

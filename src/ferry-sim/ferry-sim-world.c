@@ -20,10 +20,14 @@
 
 #include "ferry-sim-world.h"
 #include "ferry-sim-error.h"
+#include "ferry-sim-faults.h"
+#include "ferry-sim-invariants.h"
 #include "ferry-sim-lifecycle.h"
 #include "ferry-sim-rpc.h"
+#include "ferry-sim-rpc-private.h"
 #include "ferry-sim-scenario.h"
 #include "ferry-sim-statedb.h"
+#include "ferry-sim-timemodel.h"
 #include "ferry-sim-tls.h"
 #include "ferry-sim-wire.h"
 
@@ -55,6 +59,13 @@ struct _FerrySimWorld
   GTlsCertificate *certificate;
   SoupServer      *server;
   guint            idle_timeout;
+
+  /* The simulated clock: sim_base seconds at monotonic mono_base, then
+   * time_scale simulated seconds per real second. */
+  double           time_scale;
+  double           sim_base;
+  gint64           mono_base;
+  FerrySimFaults  *faults;
 };
 
 G_DEFINE_FINAL_TYPE (FerrySimWorld, ferry_sim_world, G_TYPE_OBJECT)
@@ -85,6 +96,7 @@ ferry_sim_world_finalize (GObject *object)
   FerrySimWorld *self = (FerrySimWorld *)object;
 
   ferry_sim_world_stop (self);
+  g_clear_pointer (&self->faults, _ferry_sim_faults_free);
   for (guint i = 0; i < self->pools->len; i++)
     _ferry_sim_pool_set_world (g_ptr_array_index (self->pools, i), NULL);
   g_clear_pointer (&self->endpoints, g_ptr_array_unref);
@@ -110,6 +122,9 @@ ferry_sim_world_init (FerrySimWorld *self)
   self->by_port = g_hash_table_new (NULL, NULL);
   self->bind_address = g_strdup ("127.0.0.1");
   self->idle_timeout = IDLE_TIMEOUT_SECONDS;
+  self->time_scale = 1.0;
+  self->mono_base = g_get_monotonic_time ();
+  self->faults = _ferry_sim_faults_new (self);
 }
 
 FerrySimWorld *
@@ -128,6 +143,7 @@ ferry_sim_world_add_pool (FerrySimWorld *self,
   ferry_sim_lifecycle_refresh (ferry_sim_pool_get_db (pool), 0);
   _ferry_sim_pool_set_world (pool, self);
   g_ptr_array_add (self->pools, g_object_ref (pool));
+  _ferry_sim_invariants_add_pool (self, pool);
 }
 
 GPtrArray *
@@ -277,6 +293,10 @@ typedef struct
   gboolean           gone;
   gulong             disconnected_id;
   FerrySimRequest    request;
+  GWeakRef           world;
+  char              *host_ref;
+  GString           *body;       /* a reply held back by a slow_responses fault */
+  GSource           *delay;
 } Exchange;
 
 static void
@@ -292,6 +312,11 @@ exchange_free (Exchange *exchange)
   g_clear_signal_handler (&exchange->disconnected_id, exchange->msg);
   g_clear_object (&exchange->msg);
   ferry_sim_request_clear (&exchange->request);
+  g_weak_ref_clear (&exchange->world);
+  _ferry_sim_source_clear (&exchange->delay);
+  if (exchange->body != NULL)
+    g_string_free (exchange->body, TRUE);
+  g_free (exchange->host_ref);
   g_free (exchange);
 }
 
@@ -311,12 +336,9 @@ set_body (SoupServerMessage *msg,
 }
 
 static void
-reply_cb (FerrySimCall *call,
-          GString      *body,
-          gpointer      user_data)
+send_reply (Exchange *exchange,
+            GString  *body)
 {
-  Exchange *exchange = user_data;
-
   if (exchange->gone)
     g_string_free (body, TRUE);
   else
@@ -328,6 +350,40 @@ reply_cb (FerrySimCall *call,
     }
 
   exchange_free (exchange);
+}
+
+static gboolean
+on_reply_delay_cb (gpointer data)
+{
+  Exchange *exchange = data;
+
+  _ferry_sim_source_clear (&exchange->delay);
+  send_reply (exchange, g_steal_pointer (&exchange->body));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reply_cb (FerrySimCall *call,
+          GString      *body,
+          gpointer      user_data)
+{
+  Exchange *exchange = user_data;
+  g_autoptr(FerrySimWorld) world = g_weak_ref_get (&exchange->world);
+  double delay = 0;
+
+  /* A slow_responses fault holds the reply back. */
+  if (world != NULL && !exchange->gone)
+    delay = _ferry_sim_faults_get_reply_delay (world->faults, exchange->host_ref, exchange->request.method)
+            / world->time_scale;
+  if (delay > 0)
+    {
+      exchange->body = body;
+      exchange->delay = _ferry_sim_timeout_add (_ferry_sim_delay_to_msec (delay),
+                                                on_reply_delay_cb, exchange, NULL);
+      return;
+    }
+
+  send_reply (exchange, body);
 }
 
 static void
@@ -364,6 +420,8 @@ handle_rpc (Endpoint          *ep,
     }
 
   exchange->msg = g_object_ref (msg);
+  g_weak_ref_init (&exchange->world, ep->sim);
+  exchange->host_ref = g_strdup (ep->host_ref);
   exchange->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_disconnected_cb), exchange);
   soup_server_message_pause (msg);
 
@@ -457,6 +515,138 @@ early_handler_cb (SoupServer        *server,
     }
 }
 
+/* The control plane: /sim/… (README.md §10) */
+
+static void
+reply_json (SoupServerMessage *msg,
+            guint              status,
+            char              *json)
+{
+  g_autoptr(GString) body = g_string_new (json);
+
+  g_free (json);
+  g_string_append_c (body, '\n');
+  set_body (msg, status, "application/json", g_steal_pointer (&body));
+}
+
+static void
+reply_problem (SoupServerMessage *msg,
+               guint              status,
+               const char        *message)
+{
+  g_autoptr(GString) body = g_string_new ("{\"error\": ");
+
+  ferry_sim_write_json_string (body, message);
+  g_string_append (body, "}");
+  reply_json (msg, status, g_string_free (g_steal_pointer (&body), FALSE));
+}
+
+static char *
+dup_invariants_json (FerrySimWorld *self)
+{
+  g_autoptr(GPtrArray) violations = ferry_sim_world_list_invariant_violations (self);
+  GString *out = g_string_new (violations->len == 0 ? "{\"ok\": true" : "{\"ok\": false");
+
+  g_string_append (out, ", \"violations\": [");
+  for (guint i = 0; i < violations->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      ferry_sim_write_json_string (out, g_ptr_array_index (violations, i));
+    }
+  g_string_append (out, "]}");
+  return g_string_free (out, FALSE);
+}
+
+/* POST /sim/time {"scale": N} */
+static gboolean
+set_time_from_json (FerrySimWorld  *self,
+                    const char     *data,
+                    gsize           length,
+                    GError        **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonNode *scale;
+
+  if (!json_parser_load_from_data (parser, data, length, error))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  scale = root && JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "scale") : NULL;
+  if (scale == NULL || !JSON_NODE_HOLDS_VALUE (scale) ||
+      (json_node_get_value_type (scale) != G_TYPE_INT64 && json_node_get_value_type (scale) != G_TYPE_DOUBLE) ||
+      json_node_get_double (scale) <= 0)
+    {
+      g_set_error_literal (error, FERRY_SIM_ERROR, FERRY_SIM_ERROR_INVALID,
+                           "Expected {\"scale\": a number above 0}");
+      return FALSE;
+    }
+  ferry_sim_world_set_time_scale (self, json_node_get_double (scale));
+  return TRUE;
+}
+
+static void
+handle_control (FerrySimWorld     *self,
+                SoupServerMessage *msg,
+                const char        *path)
+{
+  const char *method = soup_server_message_get_method (msg);
+  gboolean get = g_str_equal (method, "GET");
+  gboolean post = g_str_equal (method, "POST");
+  gboolean delete = g_str_equal (method, "DELETE");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data = NULL;
+  gsize length = 0;
+
+  if (post)
+    {
+      bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      data = g_bytes_get_data (bytes, &length);
+    }
+
+  if (g_str_equal (path, "/sim/faults"))
+    {
+      if (post && !ferry_sim_faults_add_json (self->faults, data ? data : "", length, &error))
+        reply_problem (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      else if (get || post || delete)
+        {
+          if (delete)
+            ferry_sim_faults_clear (self->faults);
+          reply_json (msg, SOUP_STATUS_OK, ferry_sim_faults_dup_state_json (self->faults));
+        }
+      else
+        soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+    }
+  else if (g_str_equal (path, "/sim/invariants"))
+    {
+      if (get)
+        reply_json (msg, SOUP_STATUS_OK, dup_invariants_json (self));
+      else
+        soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+    }
+  else if (g_str_equal (path, "/sim/time"))
+    {
+      if (post && !set_time_from_json (self, data ? data : "", length, &error))
+        reply_problem (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      else if (get || post)
+        reply_json (msg, SOUP_STATUS_OK, _ferry_sim_timemodel_dup_state_json (self));
+      else
+        soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+    }
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+/* The control plane answers only where nobody else can reach it. */
+static gboolean
+control_allowed (FerrySimWorld *self)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (self->bind_address);
+
+  return inet != NULL && g_inet_address_get_is_loopback (inet);
+}
+
 static void
 handler_cb (SoupServer        *server,
             SoupServerMessage *msg,
@@ -472,6 +662,12 @@ handler_cb (SoupServer        *server,
   if (ep == NULL)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+
+  if (g_str_has_prefix (path, "/sim/") && control_allowed (self))
+    {
+      handle_control (self, msg, path);
       return;
     }
 
@@ -626,7 +822,8 @@ on_incoming_cb (GSocketService    *service,
     if (g_io_stream_is_closed (g_ptr_array_index (ep->streams, i - 1)))
       g_ptr_array_remove_index_fast (ep->streams, i - 1);
 
-  if (g_get_monotonic_time () < ep->refuse_until)
+  if (g_get_monotonic_time () < ep->refuse_until ||
+      _ferry_sim_faults_refuse_connection (ep->sim->faults, ep->host_ref))
     {
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
       return TRUE;
@@ -917,4 +1114,60 @@ ferry_sim_world_drop_connections (FerrySimWorld *self,
         g_io_stream_close (g_ptr_array_index (ep->streams, j), NULL, NULL);
       g_ptr_array_set_size (ep->streams, 0);
     }
+}
+
+void
+ferry_sim_world_set_time_scale (FerrySimWorld *self,
+                                double         scale)
+{
+  g_return_if_fail (FERRY_SIM_IS_WORLD (self));
+  g_return_if_fail (scale > 0);
+
+  /* Rebase, so that simulated time never jumps. */
+  self->sim_base = ferry_sim_world_get_sim_time (self);
+  self->mono_base = g_get_monotonic_time ();
+  self->time_scale = scale;
+
+  _ferry_sim_timemodel_rescale (self);
+  _ferry_sim_faults_rescale (self->faults);
+}
+
+double
+ferry_sim_world_get_time_scale (FerrySimWorld *self)
+{
+  g_return_val_if_fail (FERRY_SIM_IS_WORLD (self), 1.0);
+
+  return self->time_scale;
+}
+
+double
+ferry_sim_world_get_sim_time (FerrySimWorld *self)
+{
+  g_return_val_if_fail (FERRY_SIM_IS_WORLD (self), 0);
+
+  return self->sim_base + (double) (g_get_monotonic_time () - self->mono_base) / G_TIME_SPAN_SECOND * self->time_scale;
+}
+
+FerrySimPool *
+ferry_sim_world_find_pool_of (FerrySimWorld *self,
+                              const char    *ref)
+{
+  g_return_val_if_fail (FERRY_SIM_IS_WORLD (self), NULL);
+
+  for (guint i = 0; ref != NULL && i < self->pools->len; i++)
+    {
+      FerrySimPool *pool = g_ptr_array_index (self->pools, i);
+
+      if (ferry_sim_db_lookup (ferry_sim_pool_get_db (pool), ref) != NULL)
+        return pool;
+    }
+  return NULL;
+}
+
+FerrySimFaults *
+ferry_sim_world_get_faults (FerrySimWorld *self)
+{
+  g_return_val_if_fail (FERRY_SIM_IS_WORLD (self), NULL);
+
+  return self->faults;
 }

@@ -72,4 +72,16 @@ void          ferry_sim_world_drop_connections (FerrySimWorld *self,
 GTlsCertificate *ferry_sim_world_get_host_certificate (FerrySimWorld *self,
                                             const char       *host_ref);
 
+/* Simulated seconds per real second (default 1; 100: a hundred times faster).
+ * Migrations (ferry-sim-timemodel.h) and fault durations (ferry-sim-faults.h)
+ * run on this clock; a change applies to what is running too. */
+void          ferry_sim_world_set_time_scale (FerrySimWorld    *self,
+                                            double            scale);
+double        ferry_sim_world_get_time_scale (FerrySimWorld    *self);
+/* Simulated seconds since the world was made: the clock of the time model. */
+double        ferry_sim_world_get_sim_time   (FerrySimWorld    *self);
+/* The pool in @self whose database holds @ref (a host, VM, …), or NULL. */
+FerrySimPool *ferry_sim_world_find_pool_of   (FerrySimWorld    *self,
+                                            const char       *ref);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "ferry-sim-error.h"
+#include "ferry-sim-faults.h"
 #include "ferry-sim-world.h"
 
 static gboolean
@@ -54,6 +55,8 @@ main (int   argc,
   g_autofree char *bind = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_auto(GStrv) faults = NULL;
+  double time_scale = 1.0;
   int port = 0;
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
@@ -73,6 +76,11 @@ main (int   argc,
       N_("PEM certificate for every host (default: a new self-signed one per host)"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
       N_("PEM private key of --tls-cert"), N_("FILE") },
+    { "time-scale", 0, 0, G_OPTION_ARG_DOUBLE, &time_scale,
+      N_("Simulated seconds per real second, e.g. 100 to run migrations a hundred times faster (default: 1)"),
+      N_("FACTOR") },
+    { "faults", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &faults,
+      N_("Inject the faults of a JSON file once listening (see README.md, “Faults”)"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
   };
@@ -105,10 +113,17 @@ main (int   argc,
       return 2;
     }
 
+  if (!(time_scale > 0) || time_scale > 1e9)
+    {
+      g_printerr ("ferry-sim: %s\n", _("--time-scale must be a number above 0"));
+      return 2;
+    }
+
   if (password == NULL)
     password = g_strdup ("demo");
 
   world = ferry_sim_world_new ();
+  ferry_sim_world_set_time_scale (world, time_scale);
   if (bind != NULL)
     ferry_sim_world_set_bind_address (world, bind);
 
@@ -138,6 +153,11 @@ main (int   argc,
 
   if (!ferry_sim_world_start (world, port, &error))
     goto failed;
+
+  /* After start: faults may name hosts by their addresses. */
+  for (guint i = 0; faults && faults[i]; i++)
+    if (!ferry_sim_faults_load_file (ferry_sim_world_get_faults (world), faults[i], &error))
+      goto failed;
 
   announcement = ferry_sim_world_dup_announcement (world);
   g_print ("%s\n", announcement);
