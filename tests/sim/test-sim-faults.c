@@ -266,13 +266,13 @@ get_field (const char *url,
   return g_strdup (json_node_get_string (result));
 }
 
-/* Does the simulator serve VM.pool_migrate yet (ferry-sim-migrate.c)? */
-static gboolean
-have_pool_migrate (void)
+/* The migration faults drive real migrations (ferry-sim-migrate.c). */
+static void
+assert_pool_migrate_served (void)
 {
   g_autofree char *failure = ferry_sim_test_jsonrpc_failure (main_url, "VM.pool_migrate", "[]");
 
-  return !g_str_has_prefix (failure, "MESSAGE_METHOD_UNKNOWN");
+  g_assert_false (g_str_has_prefix (failure, "MESSAGE_METHOD_UNKNOWN"));
 }
 
 static GArray *progress_seen;  /* of double: what the last pool_migrate's task showed */
@@ -571,7 +571,7 @@ test_fail_migration (void)
   g_assert_true (check_migration (&hook, "vm2", 0));
   g_clear_error (&hook.error);
 
-  if (have_pool_migrate ())
+  assert_pool_migrate_served ();
     {
       g_autofree char *session = ferry_sim_test_login (main_url);
       g_autofree char *vm = lookup_ref (main_url, session, "VM", "vm1");
@@ -593,8 +593,6 @@ test_fail_migration (void)
       g_assert_cmpstr (resident, ==, m1);
       g_assert_cmpstr (power, ==, "Running");
     }
-  else
-    g_test_message ("VM.pool_migrate is not served yet: only the hook was tested");
 
   finish_test ();
 }
@@ -612,7 +610,7 @@ test_leave_paused (void)
   g_assert_true (ferry_sim_failure_matches (hook.error, "VM_MIGRATE_FAILED"));
   g_clear_error (&hook.error);
 
-  if (have_pool_migrate ())
+  assert_pool_migrate_served ();
     {
       g_autofree char *session = ferry_sim_test_login (main_url);
       g_autofree char *vm = lookup_ref (main_url, session, "VM", "vm2");
@@ -640,8 +638,6 @@ test_leave_paused (void)
       power = get_field (main_url, session, "VM", vm, "power_state");
       g_assert_cmpstr (power, ==, "Running");
     }
-  else
-    g_test_message ("VM.pool_migrate is not served yet: only the hook was tested");
 
   finish_test ();
 }
@@ -674,7 +670,7 @@ test_unreachable_destination (void)
   g_assert_cmpstr (text, ==, "VM_MIGRATE_CONTACT_REMOTE_SERVICE_FAILED");
   g_clear_error (&hook.error);
 
-  if (have_pool_migrate ())
+  assert_pool_migrate_served ();
     {
       g_autofree char *session = ferry_sim_test_login (main_url);
       g_autofree char *vm = lookup_ref (main_url, session, "VM", "vm1");
@@ -690,8 +686,6 @@ test_unreachable_destination (void)
       resident = get_field (main_url, session, "VM", vm, "resident_on");
       g_assert_cmpstr (resident, ==, m1);
     }
-  else
-    g_test_message ("VM.pool_migrate is not served yet: only the hook was tested");
 
   finish_test ();
 }
@@ -873,11 +867,7 @@ test_migration_record (void)
   JsonObject *other_config;
   double duration, estimate;
 
-  if (!have_pool_migrate ())
-    {
-      g_test_skip ("VM.pool_migrate is not served yet");
-      return;
-    }
+  assert_pool_migrate_served ();
 
   session = ferry_sim_test_login (main_url);
   vm = lookup_ref (main_url, session, "VM", "vm2");
