@@ -24,6 +24,7 @@ struct _FerryApplication
   FerryConnectionManager *manager;
   FerryDemo              *demo;
   GCancellable           *cancellable;
+  GSettings              *settings;    /* NULL when the schema is not installed */
   gboolean                demo_mode;
 };
 
@@ -42,6 +43,69 @@ on_restored_cb (GObject      *object,
     g_warning ("Could not restore the saved servers: %s", error->message);
   else
     g_debug ("%u saved connections reconnected", n);
+}
+
+/* The settings, or NULL when the schema is not installed (a build run
+ * without `meson devenv`): the window then simply keeps its default size. */
+static GSettings *
+new_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("Schema %s is not installed; window state is not kept", APP_ID);
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+save_window_state (FerryApplication *self,
+                   GtkWindow        *window)
+{
+  gboolean maximized = gtk_window_is_maximized (window);
+
+  if (self->settings == NULL)
+    return;
+
+  /* The default size follows the unmaximized size while the window lives. */
+  if (!maximized)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+}
+
+static gboolean
+on_window_close_request_cb (GtkWindow        *window,
+                            FerryApplication *self)
+{
+  save_window_state (self, window);
+  return FALSE;
+}
+
+static void
+restore_window_state (FerryApplication *self,
+                      GtkWindow        *window)
+{
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_set_default_size (window,
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (window);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (on_window_close_request_cb), self, 0);
 }
 
 static void
@@ -100,6 +164,8 @@ ferry_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
+  self->settings = new_settings ();
+
   if (self->demo_mode)
     {
       g_autoptr(GError) error = NULL;
@@ -127,6 +193,7 @@ ferry_application_activate (GApplication *application)
   if (window == NULL)
     {
       window = GTK_WINDOW (ferry_window_new (GTK_APPLICATION (self), self->manager, self->demo != NULL));
+      restore_window_state (self, window);
       if (self->demo != NULL)
         {
           g_autoptr(GError) error = NULL;
@@ -166,6 +233,11 @@ ferry_application_shutdown (GApplication *application)
 
   g_cancellable_cancel (self->cancellable);
 
+  /* Quitting (Ctrl+Q) closes the windows without a close request. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (FERRY_IS_WINDOW (l->data))
+      save_window_state (self, GTK_WINDOW (l->data));
+
   /* Log out, politely but briefly. */
   if (self->manager != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->manager)) > 0)
     {
@@ -194,6 +266,7 @@ ferry_application_finalize (GObject *object)
   g_clear_object (&self->manager);
   g_clear_object (&self->demo);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (ferry_application_parent_class)->finalize (object);
 }

@@ -157,9 +157,9 @@ update (FerryDetailsView *self)
     {
       FerryNetwork *network = FERRY_NETWORK (item);
       /* Translators: "Bridge xenbr0, MTU 1500" */
-      g_autofree char *text = g_strdup_printf (_("Bridge %s, MTU %" G_GINT64_FORMAT),
+      g_autofree char *text = g_strdup_printf (_("Bridge %s, MTU %ld"),
                                                ferry_network_get_bridge (network) ?: "?",
-                                               ferry_network_get_mtu (network));
+                                               (long) ferry_network_get_mtu (network));
 
       show_other (self, "network-wired-symbolic", ferry_object_get_display_name (FERRY_OBJECT (item)), text);
     }

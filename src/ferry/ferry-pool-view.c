@@ -131,9 +131,9 @@ update (FerryPoolView *self)
       gint64 failures = ferry_pool_get_ha_host_failures_to_tolerate (pool);
       /* Translators: HA state of a pool */
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "On, tolerates %" G_GINT64_FORMAT " host failure",
-                                                            "On, tolerates %" G_GINT64_FORMAT " host failures",
-                                                            (gulong) failures), failures);
+                                                            "On, tolerates %ld host failure",
+                                                            "On, tolerates %ld host failures",
+                                                            (gulong) failures), (long) failures);
 
       ferry_info_row_set_subtitle (GTK_WIDGET (self->ha_row), text);
     }

@@ -291,8 +291,8 @@ update (FerryVmView *self)
   ferry_info_row_set_subtitle (GTK_WIDGET (self->os_row), os ? os : _("Unknown"));
 
   /* Translators: "2 (at most 4)" */
-  cpus = g_strdup_printf (_("%" G_GINT64_FORMAT " (at most %" G_GINT64_FORMAT ")"),
-                          ferry_vm_get_vcpus_at_startup (self->vm), ferry_vm_get_vcpus_max (self->vm));
+  cpus = g_strdup_printf (_("%ld (at most %ld)"),
+                          (long) ferry_vm_get_vcpus_at_startup (self->vm), (long) ferry_vm_get_vcpus_max (self->vm));
   ferry_info_row_set_subtitle (GTK_WIDGET (self->cpu_row), cpus);
 
   static_max = ferry_format_size (ferry_vm_get_memory_static_max (self->vm));
