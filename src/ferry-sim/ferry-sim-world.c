@@ -505,14 +505,16 @@ early_handler_cb (SoupServer        *server,
   if (!is_rpc_path (path, &json) || g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
     return;
 
-  /* Http_svr.read_body: no chunked bodies, and at most 300 KiB. */
+  /* Http_svr.read_body: no chunked bodies, and at most 300 KiB. Its
+   * exceptions end in handle_one's HTTP 500 page, and the connection closes. */
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
-    reply_malformed (msg, "Http_svr.Client_requested_size_over_limit: a Content-Length is required");
+    reply_malformed (msg, "Failure(\"We require a content-length: HTTP header\")");
   else if (soup_message_headers_get_content_length (headers) > FERRY_SIM_MAX_REQUEST_SIZE)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-    }
+    reply_malformed (msg, "Http_svr.Client_requested_size_over_limit");
+  else
+    return;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 }
 
 /* The control plane: /sim/… (README.md §10) */
