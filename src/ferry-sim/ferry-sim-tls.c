@@ -14,19 +14,10 @@
 #include "ferry-sim-error.h"
 #include "ferry-sim-tls.h"
 
-static void
-clear_key (gnutls_x509_privkey_t *key)
-{
-  if (*key != NULL)
-    gnutls_x509_privkey_deinit (*key);
-}
-
-static void
-clear_crt (gnutls_x509_crt_t *crt)
-{
-  if (*crt != NULL)
-    gnutls_x509_crt_deinit (*crt);
-}
+typedef struct gnutls_x509_privkey_int PrivateKey;
+typedef struct gnutls_x509_crt_int Certificate;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PrivateKey, gnutls_x509_privkey_deinit)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Certificate, gnutls_x509_crt_deinit)
 
 static gboolean
 check (int       rc,
@@ -53,8 +44,8 @@ GTlsCertificate *
 ferry_sim_tls_generate_certificate (const char  *common_name,
                                     GError     **error)
 {
-  __attribute__((cleanup (clear_key))) gnutls_x509_privkey_t key = NULL;
-  __attribute__((cleanup (clear_crt))) gnutls_x509_crt_t crt = NULL;
+  g_autoptr(PrivateKey) key = NULL;
+  g_autoptr(Certificate) crt = NULL;
   gnutls_datum_t key_pem = { NULL, 0 };
   gnutls_datum_t crt_pem = { NULL, 0 };
   g_autofree char *key_text = NULL;
