@@ -268,8 +268,8 @@ static void
 add_to_map (FerrySimCall *call)
 {
   FerrySimField *field = call_field (call);
-  FerrySimRow *row = self_row_or_fail (call, field->klass);
   const char *key = ferry_sim_call_get_arg_string (call, 1);
+  FerrySimRow *row = self_row_or_fail (call, field->klass);  /* on failure the call is gone */
   FerrySimValue map = FERRY_SIM_VALUE_INIT;
   FerrySimValue item = FERRY_SIM_VALUE_INIT;
 
@@ -337,9 +337,9 @@ static void
 remove_from_set (FerrySimCall *call)
 {
   FerrySimField *field = call_field (call);
-  FerrySimRow *row = self_row_or_fail (call, field->klass);
-  FerrySimValue set = FERRY_SIM_VALUE_INIT;
   const FerrySimValue *item = ferry_sim_call_get_arg (call, 1);
+  FerrySimRow *row = self_row_or_fail (call, field->klass);  /* on failure the call is gone */
+  FerrySimValue set = FERRY_SIM_VALUE_INIT;
 
   if (row == NULL)
     return;

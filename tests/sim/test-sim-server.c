@@ -244,6 +244,16 @@ test_errors (void)
   g_assert_cmpstr (unknown, ==, "MESSAGE_METHOD_UNKNOWN VM.fly");
   g_assert_cmpstr (count, ==, "MESSAGE_PARAMETER_COUNT_MISMATCH VM.get_record 1 0");
   g_assert_cmpstr (handle, ==, "HANDLE_INVALID VM OpaqueRef:bogus");
+  /* Map and set edits on a missing object fail the same way (they once read freed memory). */
+  {
+    g_autofree char *bad_map = ferry_sim_test_jsonrpc_failure (production, "VM.add_to_other_config",
+                                                               fmt ("[\"%s\",\"OpaqueRef:bogus\",\"k\",\"v\"]", session));
+    g_autofree char *bad_set = ferry_sim_test_jsonrpc_failure (production, "VM.remove_tags",
+                                                               fmt ("[\"%s\",\"OpaqueRef:bogus\",\"t\"]", session));
+
+    g_assert_cmpstr (bad_map, ==, "HANDLE_INVALID VM OpaqueRef:bogus");
+    g_assert_cmpstr (bad_set, ==, "HANDLE_INVALID VM OpaqueRef:bogus");
+  }
   g_assert_cmpstr (uuid, ==, "UUID_INVALID VM 00000000-0000-0000-0000-000000000000");
   g_assert_true (g_str_has_prefix (no_async, "Fault No async mode"));
   g_assert_cmpstr (ro, ==, "MESSAGE_METHOD_UNKNOWN VM.set_power_state");
