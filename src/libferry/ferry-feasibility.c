@@ -311,6 +311,34 @@ ferry_feasibility_dup_findings (FerryFeasibility *self,
   return findings;
 }
 
+FerryMoveRequest *
+ferry_feasibility_get_request (FerryFeasibility *self)
+{
+  g_return_val_if_fail (FERRY_IS_FEASIBILITY (self), NULL);
+
+  return self->request;
+}
+
+FerryVm *
+ferry_feasibility_get_vm (FerryFeasibility *self,
+                          guint             vm)
+{
+  g_return_val_if_fail (FERRY_IS_FEASIBILITY (self), NULL);
+  g_return_val_if_fail (vm < self->vms->len, NULL);
+
+  return g_ptr_array_index (self->vms, vm);
+}
+
+gpointer
+ferry_feasibility_get_destination (FerryFeasibility *self,
+                                   guint             destination)
+{
+  g_return_val_if_fail (FERRY_IS_FEASIBILITY (self), NULL);
+  g_return_val_if_fail (destination < self->destinations->len, NULL);
+
+  return g_ptr_array_index (self->destinations, destination);
+}
+
 void
 ferry_feasibility_set_server_result (FerryFeasibility *self,
                                      guint             vm,

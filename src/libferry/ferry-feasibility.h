@@ -4,7 +4,8 @@
  * chooses the host) or SRs (every disk of the VM goes there). Each cell
  * gets a verdict and its own reason: the first blocker in rule order, else
  * the first warning. The local pass reads only the caches, in one go; a
- * later server pass (VM.assert_can_migrate) may replace a cell's verdict.
+ * later server pass (VM.assert_can_migrate, ferry-feasibility-server.h)
+ * may replace a cell's verdict.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -62,6 +63,13 @@ FerryHost          *ferry_feasibility_get_host        (FerryFeasibility  *self,
  * notes included. Transfer full. */
 GPtrArray          *ferry_feasibility_dup_findings    (FerryFeasibility  *self,
                                                        guint              vm,
+                                                       guint              destination);
+/* The template request (transfer none), and the rows and columns. */
+FerryMoveRequest   *ferry_feasibility_get_request     (FerryFeasibility  *self);
+FerryVm            *ferry_feasibility_get_vm          (FerryFeasibility  *self,
+                                                       guint              vm);
+/* A FerryHost, FerryPool or FerrySr (transfer none). */
+gpointer            ferry_feasibility_get_destination (FerryFeasibility  *self,
                                                        guint              destination);
 /* The server's word on a cell (e.g. from ferry_check_new_from_xapi_error()
  * after VM.assert_can_migrate); NULL means the server accepted. */
