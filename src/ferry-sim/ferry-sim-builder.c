@@ -2499,6 +2499,16 @@ new_pif (FerrySimBuilder *self,
     set_str (self, pif, "ip_configuration_mode", "None");
 
   set_sim (self, pif->ref, FERRY_SIM_ATTR_SPEED, (double) speed);
+
+  /* What clients read the link speed from (Mbit/s), as on a real host. */
+  {
+    FerrySimRow *metrics = ferry_sim_builder_create (self, "PIF_metrics");
+
+    set_int (self, metrics, "speed", speed);
+    set_bool (self, metrics, "carrier", TRUE);
+    set_bool (self, metrics, "duplex", TRUE);
+    set_str (self, pif, "metrics", metrics->ref);
+  }
   return pif;
 }
 

@@ -540,6 +540,22 @@ static const FerrySimFieldDef host_metrics_fields[] = {
   { "other_config", "(string -> string) map", RW },
 };
 
+static const FerrySimFieldDef pif_metrics_fields[] = {
+  { "uuid", "string", RO },
+  { "io_read_kbs", "float", RO },
+  { "io_write_kbs", "float", RO },
+  { "carrier", "bool", RO },
+  { "vendor_id", "string", RO },
+  { "vendor_name", "string", RO },
+  { "device_id", "string", RO },
+  { "device_name", "string", RO },
+  { "speed", "int", RO },          /* Mbit/s */
+  { "duplex", "bool", RO },
+  { "pci_bus_path", "string", RO },
+  { "last_updated", "datetime", RO },
+  { "other_config", "(string -> string) map", RW },
+};
+
 static const FerrySimFieldDef host_cpu_fields[] = {
   { "uuid", "string", RO },
   { "host", "host ref", RO },
@@ -928,6 +944,7 @@ const FerrySimClassDef ferry_sim_class_defs[] = {
   CLASS ("VIF", vif_fields),
   CLASS ("network", network_fields),
   CLASS ("PIF", pif_fields),
+  CLASS ("PIF_metrics", pif_metrics_fields),
   CLASS ("PCI", pci_fields),
   CLASS ("PGPU", pgpu_fields),
   CLASS ("GPU_group", gpu_group_fields),

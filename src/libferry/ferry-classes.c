@@ -20,6 +20,7 @@ extern const FerryClassInfo _ferry_pbd_info;
 extern const FerryClassInfo _ferry_pci_info;
 extern const FerryClassInfo _ferry_pgpu_info;
 extern const FerryClassInfo _ferry_pif_info;
+extern const FerryClassInfo _ferry_pif_metrics_info;
 extern const FerryClassInfo _ferry_pool_info;
 extern const FerryClassInfo _ferry_pusb_info;
 extern const FerryClassInfo _ferry_sm_info;
@@ -49,6 +50,7 @@ static const FerryClassInfo * const class_infos[FERRY_N_CLASSES] = {
   [FERRY_CLASS_PCI] = &_ferry_pci_info,
   [FERRY_CLASS_PGPU] = &_ferry_pgpu_info,
   [FERRY_CLASS_PIF] = &_ferry_pif_info,
+  [FERRY_CLASS_PIF_METRICS] = &_ferry_pif_metrics_info,
   [FERRY_CLASS_POOL] = &_ferry_pool_info,
   [FERRY_CLASS_PUSB] = &_ferry_pusb_info,
   [FERRY_CLASS_SM] = &_ferry_sm_info,

@@ -9,7 +9,14 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "ferry-cache.h"
 #include "ferry-estimate.h"
+#include "ferry-network.h"
+#include "ferry-pif.h"
+#include "ferry-pif-metrics.h"
+
+/* Where the management network's speed is kept, for plans naming no network. */
+#define MANAGEMENT_NETWORK_KEY ""
 #include "ferry-plan-private.h"
 
 #define MIB                    (1024.0 * 1024.0)
@@ -309,6 +316,55 @@ ferry_estimator_set_link_speed (FerryEstimator *self,
 }
 
 void
+ferry_estimator_read_link_speeds (FerryEstimator *self,
+                                  FerryCache     *cache)
+{
+  GListModel *pifs;
+  g_autoptr(GHashTable) slowest = NULL;  /* network uuid → Mbit/s */
+  GHashTableIter iter;
+  gpointer uuid;
+  gpointer speed;
+
+  g_return_if_fail (FERRY_IS_ESTIMATOR (self));
+  g_return_if_fail (FERRY_IS_CACHE (cache));
+
+  slowest = g_hash_table_new (g_str_hash, g_str_equal);
+  pifs = ferry_cache_get_objects (cache, FERRY_TYPE_PIF);
+  for (guint i = 0; i < g_list_model_get_n_items (pifs); i++)
+    {
+      g_autoptr(FerryPif) pif = g_list_model_get_item (pifs, i);
+      FerryObject *metrics = ferry_cache_lookup (cache, ferry_pif_get_metrics (pif));
+      FerryObject *network = ferry_cache_lookup (cache, ferry_pif_get_network (pif));
+      const char *network_uuid;
+      gint64 mbit;
+
+      if (!FERRY_IS_PIF_METRICS (metrics) || !FERRY_IS_NETWORK (network))
+        continue;
+
+      mbit = ferry_pif_metrics_get_speed (FERRY_PIF_METRICS (metrics));
+      network_uuid = ferry_object_get_uuid (network);
+      if (mbit <= 0 || network_uuid == NULL)
+        continue;
+
+      for (guint k = 0; k < 2; k++)
+        {
+          /* The management network also counts for plans that name none. */
+          const char *key = k == 0 ? network_uuid : MANAGEMENT_NETWORK_KEY;
+
+          if (k == 1 && !ferry_pif_get_management (pif))
+            break;
+          speed = g_hash_table_lookup (slowest, key);
+          if (speed == NULL || GPOINTER_TO_SIZE (speed) > (gsize) mbit)
+            g_hash_table_insert (slowest, (gpointer) key, GSIZE_TO_POINTER ((gsize) mbit));
+        }
+    }
+
+  g_hash_table_iter_init (&iter, slowest);
+  while (g_hash_table_iter_next (&iter, &uuid, &speed))
+    ferry_estimator_set_link_speed (self, uuid, (double) GPOINTER_TO_SIZE (speed));
+}
+
+void
 ferry_estimator_set_dirty_rate (FerryEstimator *self,
                                 const char     *vm_uuid,
                                 double          bytes_per_s)
@@ -511,7 +567,7 @@ ferry_estimator_estimate_item (FerryEstimator *self,
 
   /* The link. */
   learned = network ? g_hash_table_lookup (self->learned, network) : NULL;
-  known = network ? g_hash_table_lookup (self->link_speeds, network) : NULL;
+  known = g_hash_table_lookup (self->link_speeds, network ? network : MANAGEMENT_NETWORK_KEY);
   if (learned != NULL)
     {
       g_autofree char *rate = format_rate (learned->rate);

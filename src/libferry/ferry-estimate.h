@@ -73,11 +73,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryEstimate, ferry_estimate_free)
 G_DECLARE_FINAL_TYPE (FerryEstimator, ferry_estimator, FERRY, ESTIMATOR, GObject)
 
 FerryEstimator *ferry_estimator_new                (void);
-/* The NIC speed of a network (Mbit/s), when the caller knows it (the
- * database has PIF_metrics.speed, which the cache does not keep). */
+/* The NIC speed of a network (Mbit/s), when the caller knows it. */
 void            ferry_estimator_set_link_speed     (FerryEstimator *self,
                                                     const char     *network_uuid,
                                                     double          mbit_per_s);
+/* Takes every network's speed from @cache: the slowest PIF_metrics.speed
+ * of the interfaces on it, as the slowest end limits a migration. */
+void            ferry_estimator_read_link_speeds   (FerryEstimator *self,
+                                                    FerryCache     *cache);
 /* A VM's dirty rate (bytes/s), when known (e.g. from its RRDs). */
 void            ferry_estimator_set_dirty_rate     (FerryEstimator *self,
                                                     const char     *vm_uuid,

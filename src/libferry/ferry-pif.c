@@ -26,6 +26,7 @@ typedef struct
   gboolean  physical;
   char     *bond_slave_of;
   char     *pci;
+  char     *metrics;
 } Fields;
 
 struct _FerryPif
@@ -51,6 +52,7 @@ enum {
   PROP_PHYSICAL,
   PROP_BOND_SLAVE_OF,
   PROP_PCI,
+  PROP_METRICS,
   N_PROPS
 };
 
@@ -72,6 +74,7 @@ static const FerryField fields[] = {
   FERRY_FIELD ("physical", BOOLEAN, Fields, physical, PROP_PHYSICAL),
   FERRY_FIELD ("bond_slave_of", REF, Fields, bond_slave_of, PROP_BOND_SLAVE_OF),
   FERRY_FIELD ("PCI", REF, Fields, pci, PROP_PCI),
+  FERRY_FIELD ("metrics", REF, Fields, metrics, PROP_METRICS),
 };
 
 FERRY_DEFINE_OBJECT_TYPE (FerryPif, ferry_pif, FERRY_CLASS_PIF, "PIF")
@@ -91,3 +94,4 @@ FERRY_DEFINE_GETTER (FerryPif, ferry_pif, gboolean, management, management)
 FERRY_DEFINE_GETTER (FerryPif, ferry_pif, gboolean, physical, physical)
 FERRY_DEFINE_GETTER (FerryPif, ferry_pif, const char *, bond_slave_of, bond_slave_of)
 FERRY_DEFINE_GETTER (FerryPif, ferry_pif, const char *, pci, pci)
+FERRY_DEFINE_GETTER (FerryPif, ferry_pif, const char *, metrics, metrics)

@@ -30,4 +30,7 @@ gboolean            ferry_pif_get_physical              (FerryPif *self);
 const char         *ferry_pif_get_bond_slave_of         (FerryPif *self);
 const char         *ferry_pif_get_pci                   (FerryPif *self);
 
+/* The PIF_metrics ref (link speed, carrier). */
+const char *ferry_pif_get_metrics (FerryPif *self);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "ferry-connection.h"
 #include "ferry-error.h"
 #include "ferry-host.h"
 #include "ferry-job-private.h"
@@ -456,7 +457,17 @@ ferry_queue_add_plan (FerryQueue *self,
       estimated &= ferry_plan_item_get_blocker (item) != NULL || ferry_plan_item_get_estimate (item) != NULL;
     }
   if (!estimated)
-    ferry_estimate_free (ferry_estimator_estimate_plan (self->estimator, plan, parallel_for (self, plan)));
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (self->connections); i++)
+        {
+          g_autoptr(FerryConnection) connection = g_list_model_get_item (self->connections, i);
+          FerryCache *cache = ferry_connection_get_cache (connection);
+
+          if (cache != NULL)
+            ferry_estimator_read_link_speeds (self->estimator, cache);
+        }
+      ferry_estimate_free (ferry_estimator_estimate_plan (self->estimator, plan, parallel_for (self, plan)));
+    }
 
   plan_run_for (self, plan);
   journal_plan (self, plan);

@@ -20,6 +20,7 @@ typedef struct _FerryGpuGroup       FerryGpuGroup;
 typedef struct _FerryHost           FerryHost;
 typedef struct _FerryHostCpu        FerryHostCpu;
 typedef struct _FerryHostMetrics    FerryHostMetrics;
+typedef struct _FerryPifMetrics     FerryPifMetrics;
 typedef struct _FerryMessage        FerryMessage;
 typedef struct _FerryNetwork        FerryNetwork;
 typedef struct _FerryPbd            FerryPbd;

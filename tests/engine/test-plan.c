@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+
 #include <string.h>
 
 #include "ferry-rules.h"
@@ -297,6 +298,34 @@ test_estimate_model (void)
   qt_stop ();
 }
 
+/* R28: the link speed comes from the pool's PIF_metrics. */
+static void
+test_estimate_reads_nic_speed (void)
+{
+  g_autoptr(FerryEstimator) estimator = ferry_estimator_new ();
+  g_autoptr(FerryPlan) plan = NULL;
+  g_autoptr(FerryEstimate) unknown = NULL;
+  g_autoptr(FerryEstimate) known = NULL;
+  FerryPlanItem *item;
+
+  g_test_summary ("R28: the estimate uses the NIC speed of the migration network");
+
+  qt_start (1000);
+
+  item = single_item ("Production", "app-01", "prod-host-03", &plan);
+  unknown = ferry_estimator_estimate_item (estimator, plan, item, 1);
+  g_assert_true (mentions (unknown, "NIC speed"));
+
+  /* Production's management NICs (eth0) run at 10 Gbit/s. */
+  ferry_estimator_read_link_speeds (estimator, qt_cache ("Production"));
+  known = ferry_estimator_estimate_item (estimator, plan, item, 1);
+  g_assert_false (mentions (known, "NIC speed"));
+  g_assert_true (mentions (known, "A 10 Gbit/s link"));
+  g_assert_cmpfloat (known->duration_max - known->duration_min, <, unknown->duration_max - unknown->duration_min);
+
+  qt_stop ();
+}
+
 /* After a move, the estimate uses the rate it saw, and the journal keeps it. */
 static void
 test_estimate_learns (void)
@@ -374,6 +403,7 @@ main (int   argc,
   g_test_add_func ("/plan/xe", test_xe);
   g_test_add_func ("/plan/pool-destination", test_pool_destination);
   g_test_add_func ("/plan/estimate/model", test_estimate_model);
+  g_test_add_func ("/plan/estimate/nic-speed", test_estimate_reads_nic_speed);
   g_test_add_func ("/plan/estimate/learns", test_estimate_learns);
 
   return g_test_run ();
