@@ -275,24 +275,6 @@ DEFINE_PRESET_LOOKUP (find_gpu_preset, GpuPreset, gpu_presets)
 DEFINE_PRESET_LOOKUP (find_vgpu_type_preset, VgpuTypePreset, vgpu_type_presets)
 
 gboolean
-ferry_sim_version_preset_lookup (const char *name)
-{
-  return find_version_preset (name) != NULL;
-}
-
-gboolean
-ferry_sim_cpu_preset_lookup (const char *name)
-{
-  return find_cpu_preset (name) != NULL;
-}
-
-gboolean
-ferry_sim_os_preset_lookup (const char *name)
-{
-  return find_os_preset (name) != NULL;
-}
-
-gboolean
 ferry_sim_gpu_preset_lookup (const char *name)
 {
   return find_gpu_preset (name) != NULL;
@@ -538,24 +520,6 @@ ferry_sim_builder_free (FerrySimBuilder *self)
   g_free (self->address_prefix);
   g_object_unref (self->pool);
   g_free (self);
-}
-
-FerrySimPool *
-ferry_sim_builder_get_pool (FerrySimBuilder *self)
-{
-  return self->pool;
-}
-
-FerrySimDb *
-ferry_sim_builder_get_db (FerrySimBuilder *self)
-{
-  return self->db;
-}
-
-GRand *
-ferry_sim_builder_get_rand (FerrySimBuilder *self)
-{
-  return self->rand;
 }
 
 /* Small helpers ----------------------------------------------------------- */

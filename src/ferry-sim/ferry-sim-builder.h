@@ -169,11 +169,8 @@ typedef struct
 
 /* Version presets fill host.software_version (xapi.md §0, §4.5). */
 const char * const *ferry_sim_version_preset_names (void);
-gboolean            ferry_sim_version_preset_lookup (const char      *name);
 const char * const *ferry_sim_cpu_preset_names      (void);
-gboolean            ferry_sim_cpu_preset_lookup     (const char      *name);
 const char * const *ferry_sim_os_preset_names       (void);
-gboolean            ferry_sim_os_preset_lookup      (const char      *name);
 const char * const *ferry_sim_gpu_preset_names      (void);
 gboolean            ferry_sim_gpu_preset_lookup     (const char      *name);
 const char * const *ferry_sim_vgpu_type_names       (void);
@@ -193,9 +190,6 @@ gboolean            ferry_sim_cpu_features_valid    (const char      *text);
 FerrySimBuilder *ferry_sim_builder_new            (FerrySimPool          *pool,
                                                    guint32                seed);
 void             ferry_sim_builder_free           (FerrySimBuilder       *self);
-FerrySimPool    *ferry_sim_builder_get_pool       (FerrySimBuilder       *self);
-FerrySimDb      *ferry_sim_builder_get_db         (FerrySimBuilder       *self);
-GRand           *ferry_sim_builder_get_rand       (FerrySimBuilder       *self);
 /* A row of @class_name with a seeded ref and UUID. */
 FerrySimRow     *ferry_sim_builder_create         (FerrySimBuilder       *self,
                                                    const char            *class_name);

@@ -134,14 +134,6 @@ ferry_sim_db_get_generation (FerrySimDb *self)
   return self->generation;
 }
 
-gint64
-ferry_sim_db_get_oldest_event (FerrySimDb *self)
-{
-  if (self->tombstones->len == 0)
-    return 0;
-  return g_array_index (self->tombstones, Tombstone, 0).gen;
-}
-
 static gboolean
 emit_changed (gpointer data)
 {
@@ -732,16 +724,3 @@ ferry_sim_row_write_xmlrpc (FerrySimRow *row,
   g_string_append (out, "</struct></value>");
 }
 
-void
-ferry_sim_row_to_value (FerrySimRow   *row,
-                        FerrySimValue *out)
-{
-  ferry_sim_value_set_map (out);
-  for (guint i = 0; i < row->klass->n_fields; i++)
-    {
-      FerrySimValue copy = FERRY_SIM_VALUE_INIT;
-
-      ferry_sim_value_copy (&copy, &row->values[i]);
-      ferry_sim_value_insert (out, row->klass->fields[i].name, &copy);
-    }
-}

@@ -43,7 +43,6 @@ G_DECLARE_FINAL_TYPE (FerrySimDb, ferry_sim_db, FERRY_SIM, DB, GObject)
 
 FerrySimDb    *ferry_sim_db_new                (void);
 gint64         ferry_sim_db_get_generation     (FerrySimDb          *self);
-gint64         ferry_sim_db_get_oldest_event   (FerrySimDb          *self);
 
 /* @ref and @uuid may be NULL: new random ones are made. */
 FerrySimRow   *ferry_sim_db_create_row         (FerrySimDb          *self,
@@ -144,8 +143,6 @@ void           ferry_sim_row_write_json        (FerrySimRow         *row,
                                                 GString             *out);
 void           ferry_sim_row_write_xmlrpc      (FerrySimRow         *row,
                                                 GString             *out);
-void           ferry_sim_row_to_value          (FerrySimRow         *row,
-                                                FerrySimValue       *out);
 
 char          *ferry_sim_new_ref               (void);
 

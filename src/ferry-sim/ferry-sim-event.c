@@ -272,7 +272,8 @@ finish (Wait *wait)
   /* A session that went away while waiting (logout, expiry) ends the wait. */
   if (ferry_sim_call_get_session (call) == NULL)
     {
-      ferry_sim_call_return_error (call, ferry_sim_failure_new ("SESSION_INVALID", "", NULL));
+      ferry_sim_call_return_error (call, ferry_sim_failure_new ("SESSION_INVALID",
+                                                                ferry_sim_call_get_session_ref (call), NULL));
       wait_free (wait);
       return;
     }

@@ -581,19 +581,6 @@ get_fault_state (FerrySimFaults *self,
   return is_armed (self, fault) ? "armed" : "spent";
 }
 
-guint
-ferry_sim_faults_count_armed (FerrySimFaults *self)
-{
-  guint n = 0;
-
-  g_return_val_if_fail (self != NULL, 0);
-
-  for (guint i = 0; i < self->faults->len; i++)
-    if (g_str_equal (get_fault_state (self, g_ptr_array_index (self->faults, i)), "armed"))
-      n++;
-  return n;
-}
-
 char *
 ferry_sim_faults_dup_state_json (FerrySimFaults *self)
 {

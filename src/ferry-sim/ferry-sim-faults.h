@@ -60,7 +60,6 @@ void        ferry_sim_faults_clear             (FerrySimFaults  *self);
 /* {"faults": [{…the fault…, "id": N, "state": "pending"|"armed"|"spent",
  * "fired": N}, …]}: GET /sim/faults. */
 char       *ferry_sim_faults_dup_state_json    (FerrySimFaults  *self);
-guint       ferry_sim_faults_count_armed       (FerrySimFaults  *self);
 
 /* Hooks for the migration code. */
 

@@ -206,6 +206,12 @@ ferry_sim_call_get_session (FerrySimCall *call)
   return ferry_sim_db_lookup_in (ferry_sim_call_get_db (call), "session", call->session_ref);
 }
 
+const char *
+ferry_sim_call_get_session_ref (FerrySimCall *call)
+{
+  return call->session_ref;
+}
+
 FerrySimRow *
 ferry_sim_call_get_task (FerrySimCall *call)
 {

@@ -62,6 +62,7 @@ const char     *ferry_sim_call_get_method     (FerrySimCall            *call);
 const FerrySimMethodDef *ferry_sim_call_get_def (FerrySimCall          *call);
 const char     *ferry_sim_call_get_host_ref   (FerrySimCall            *call);
 FerrySimRow    *ferry_sim_call_get_session    (FerrySimCall            *call);
+const char     *ferry_sim_call_get_session_ref (FerrySimCall           *call);
 /* The task of an Async call, or NULL. */
 FerrySimRow    *ferry_sim_call_get_task       (FerrySimCall            *call);
 guint           ferry_sim_call_get_n_args     (FerrySimCall            *call);

@@ -1280,22 +1280,6 @@ ferry_sim_migration_pass_point_of_no_return (FerrySimMigration *self)
   self->no_return = TRUE;
 }
 
-FerrySimMigrationPhase
-ferry_sim_migration_get_phase (FerrySimMigration *self)
-{
-  g_return_val_if_fail (self != NULL, FERRY_SIM_MIGRATION_PHASE_DONE);
-
-  return self->phase;
-}
-
-double
-ferry_sim_migration_get_progress (FerrySimMigration *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->progress;
-}
-
 const FerrySimMigrationOutcome *
 ferry_sim_migration_get_estimate (FerrySimMigration *self)
 {

@@ -197,8 +197,6 @@ FerrySimMigration *ferry_sim_migration_start (FerrySimWorld                  *wo
                                           gpointer                        user_data);
 /* From now on @cancellable is ignored (the caller marks the task not cancellable). */
 void     ferry_sim_migration_pass_point_of_no_return (FerrySimMigration *self);
-FerrySimMigrationPhase ferry_sim_migration_get_phase (FerrySimMigration *self);
-double   ferry_sim_migration_get_progress (FerrySimMigration          *self);
 /* The uncontended estimate made at the start. */
 const FerrySimMigrationOutcome *ferry_sim_migration_get_estimate (FerrySimMigration *self);
 /* Migrations running now in @world. */

@@ -58,7 +58,6 @@ struct _FerrySimWorld
   char            *bind_address;
   GTlsCertificate *certificate;
   SoupServer      *server;
-  guint            idle_timeout;
 
   /* The simulated clock: sim_base seconds at monotonic mono_base, then
    * time_scale simulated seconds per real second. */
@@ -121,7 +120,6 @@ ferry_sim_world_init (FerrySimWorld *self)
   self->endpoints = g_ptr_array_new_with_free_func (endpoint_free);
   self->by_port = g_hash_table_new (NULL, NULL);
   self->bind_address = g_strdup ("127.0.0.1");
-  self->idle_timeout = IDLE_TIMEOUT_SECONDS;
   self->time_scale = 1.0;
   self->mono_base = g_get_monotonic_time ();
   self->faults = _ferry_sim_faults_new (self);
@@ -483,7 +481,7 @@ on_request_started_cb (SoupServer        *server,
                        SoupServerMessage *msg,
                        FerrySimWorld     *self)
 {
-  GSource *deadline = g_timeout_source_new_seconds (self->idle_timeout);
+  GSource *deadline = g_timeout_source_new_seconds (IDLE_TIMEOUT_SECONDS);
 
   g_source_set_callback (deadline, on_request_deadline_cb, msg, NULL);
   g_source_attach (deadline, g_main_context_get_thread_default ());
@@ -831,7 +829,7 @@ on_incoming_cb (GSocketService    *service,
       return TRUE;
     }
 
-  g_socket_set_timeout (socket, ep->sim->idle_timeout);
+  g_socket_set_timeout (socket, IDLE_TIMEOUT_SECONDS);
 
   sniff = g_new0 (Sniff, 1);
   sniff->ep = ep;
@@ -1047,15 +1045,6 @@ ferry_sim_world_dup_announcement (FerrySimWorld *self)
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   return json_generator_to_data (generator, NULL);
-}
-
-void
-ferry_sim_world_set_idle_timeout (FerrySimWorld *self,
-                                  guint          seconds)
-{
-  g_return_if_fail (FERRY_SIM_IS_WORLD (self));
-
-  self->idle_timeout = seconds;
 }
 
 gboolean

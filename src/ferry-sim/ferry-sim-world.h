@@ -52,9 +52,6 @@ char         *ferry_sim_world_dup_announcement   (FerrySimWorld *self);
 char         *ferry_sim_world_dup_host_url       (FerrySimWorld *self,
                                             const char       *host_ref,
                                             gboolean          tls);
-/* Faults. */
-void          ferry_sim_world_set_idle_timeout (FerrySimWorld *self,
-                                            guint             seconds);
 /* A new self-signed certificate for one host, as after a reinstall. */
 gboolean      ferry_sim_world_regenerate_certificate (FerrySimWorld *self,
                                             const char       *host_ref,

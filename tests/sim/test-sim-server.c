@@ -351,6 +351,34 @@ rename_later (gpointer data)
   return NULL;
 }
 
+static gpointer
+logout_later (gpointer data)
+{
+  const char *session = data;
+  g_autofree char *params = g_strdup_printf ("[\"%s\"]", session);
+  g_autoptr(JsonNode) result = NULL;
+
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  result = ferry_sim_test_jsonrpc_result (production, "session.logout", params);
+  return NULL;
+}
+
+/* A long poll whose session logs out ends with SESSION_INVALID [session]. */
+static void
+test_events_logout (void)
+{
+  g_autofree char *session = ferry_sim_test_login (production);
+  g_autofree char *failure = NULL;
+  GThread *thread = g_thread_new ("logout", logout_later, session);
+  gint64 start = g_get_monotonic_time ();
+
+  failure = ferry_sim_test_jsonrpc_failure (production, "event.from",
+                                            fmt ("[\"%s\",[\"vm\"],\"%020d,%020d\",10.0]", session, 999999, 999999));
+  g_thread_join (thread);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_TIME_SPAN_SECOND);
+  g_assert_cmpstr (failure, ==, fmt ("SESSION_INVALID %s", session));
+}
+
 static void
 test_events (void)
 {
@@ -583,6 +611,7 @@ main (int   argc,
   g_test_add_func ("/sim/server/malformed", test_malformed);
   g_test_add_func ("/sim/server/tls", test_tls);
   g_test_add_func ("/sim/server/events", test_events);
+  g_test_add_func ("/sim/server/events-logout", test_events_logout);
   g_test_add_func ("/sim/server/tasks", test_tasks);
   g_test_add_func ("/sim/server/generic-accessors", test_generic_accessors);
   g_test_add_func ("/sim/server/derived-sets", test_derived_sets);
