@@ -12,6 +12,8 @@
 #include "ferry-connection-manager.h"
 #include "ferry-demo.h"
 #include "ferry-gtk-compat.h"
+#include "ferry-history.h"
+#include "ferry-queue.h"
 #include "ferry-window.h"
 
 /* How long closing the connections may delay quitting. */
@@ -22,6 +24,7 @@ struct _FerryApplication
   AdwApplication          parent_instance;
 
   FerryConnectionManager *manager;
+  FerryQueue             *queue;
   FerryDemo              *demo;
   GCancellable           *cancellable;
   GSettings              *settings;    /* NULL when the schema is not installed */
@@ -182,6 +185,13 @@ ferry_application_startup (GApplication *application)
       self->manager = ferry_connection_manager_new (NULL);
       ferry_connection_manager_restore_async (self->manager, self->cancellable, on_restored_cb, NULL);
     }
+
+  {
+    /* A demo keeps its history away from the real one. */
+    g_autoptr(FerryHistory) history = self->demo != NULL ? NULL : ferry_history_new (NULL);
+
+    self->queue = ferry_queue_new (G_LIST_MODEL (self->manager), history, NULL);
+  }
 }
 
 static void
@@ -192,7 +202,7 @@ ferry_application_activate (GApplication *application)
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (ferry_window_new (GTK_APPLICATION (self), self->manager, self->demo != NULL));
+      window = GTK_WINDOW (ferry_window_new (GTK_APPLICATION (self), self->manager, self->queue, self->demo != NULL));
       restore_window_state (self, window);
       if (self->demo != NULL)
         {
@@ -252,6 +262,7 @@ ferry_application_shutdown (GApplication *application)
       done = FALSE;
     }
 
+  g_clear_object (&self->queue);
   g_clear_object (&self->manager);
   g_clear_object (&self->demo);
 
@@ -263,6 +274,7 @@ ferry_application_finalize (GObject *object)
 {
   FerryApplication *self = FERRY_APPLICATION (object);
 
+  g_clear_object (&self->queue);
   g_clear_object (&self->manager);
   g_clear_object (&self->demo);
   g_clear_object (&self->cancellable);

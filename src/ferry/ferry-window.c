@@ -11,6 +11,7 @@
 #include "ferry-connect-dialog.h"
 #include "ferry-details-view.h"
 #include "ferry-error.h"
+#include "ferry-queue.h"
 #include "ferry-resource-tree.h"
 #include "ferry-trust-dialog.h"
 #include "ferry-window.h"
@@ -30,6 +31,7 @@ struct _FerryWindow
 
   /* Owned references */
   FerryConnectionManager *manager;
+  FerryQueue             *queue;
   GHashTable             *warned;  /* connection → the GError it was warned about */
   gboolean                demo;
 };
@@ -37,6 +39,7 @@ struct _FerryWindow
 enum {
   PROP_0,
   PROP_MANAGER,
+  PROP_QUEUE,
   PROP_DEMO,
   N_PROPS
 };
@@ -174,6 +177,8 @@ ferry_window_constructed (GObject *object)
   G_OBJECT_CLASS (ferry_window_parent_class)->constructed (object);
 
   gtk_revealer_set_reveal_child (self->demo_revealer, self->demo);
+  if (self->queue == NULL && self->manager != NULL)
+    self->queue = ferry_queue_new (G_LIST_MODEL (self->manager), NULL, NULL);
   if (self->demo)
     adw_window_title_set_subtitle (self->window_title, _("Demo"));
 
@@ -193,6 +198,7 @@ ferry_window_finalize (GObject *object)
 {
   FerryWindow *self = FERRY_WINDOW (object);
 
+  g_clear_object (&self->queue);
   g_clear_object (&self->manager);
   g_clear_pointer (&self->warned, g_hash_table_unref);
 
@@ -211,6 +217,9 @@ ferry_window_get_property (GObject    *object,
     {
     case PROP_MANAGER:
       g_value_set_object (value, self->manager);
+      break;
+    case PROP_QUEUE:
+      g_value_set_object (value, self->queue);
       break;
     case PROP_DEMO:
       g_value_set_boolean (value, self->demo);
@@ -232,6 +241,9 @@ ferry_window_set_property (GObject      *object,
     {
     case PROP_MANAGER:
       self->manager = g_value_dup_object (value);
+      break;
+    case PROP_QUEUE:
+      self->queue = g_value_dup_object (value);
       break;
     case PROP_DEMO:
       self->demo = g_value_get_boolean (value);
@@ -255,6 +267,10 @@ ferry_window_class_init (FerryWindowClass *klass)
   properties [PROP_MANAGER] =
     g_param_spec_object ("manager", NULL, NULL,
                          FERRY_TYPE_CONNECTION_MANAGER,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_QUEUE] =
+    g_param_spec_object ("queue", NULL, NULL,
+                         FERRY_TYPE_QUEUE,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   properties [PROP_DEMO] =
     g_param_spec_boolean ("demo", NULL, NULL,
@@ -303,14 +319,17 @@ ferry_window_init (FerryWindow *self)
 FerryWindow *
 ferry_window_new (GtkApplication         *application,
                   FerryConnectionManager *manager,
+                  FerryQueue             *queue,
                   gboolean                demo)
 {
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (FERRY_IS_CONNECTION_MANAGER (manager), NULL);
+  g_return_val_if_fail (queue == NULL || FERRY_IS_QUEUE (queue), NULL);
 
   return g_object_new (FERRY_TYPE_WINDOW,
                        "application", application,
                        "manager", manager,
+                       "queue", queue,
                        "demo", demo,
                        NULL);
 }
@@ -320,6 +339,13 @@ ferry_window_get_manager (FerryWindow *self)
 {
   g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
   return self->manager;
+}
+
+FerryQueue *
+ferry_window_get_queue (FerryWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+  return self->queue;
 }
 
 FerryResourceTree *

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "ferry-connection-manager.h"
+#include "ferry-queue.h"
 #include "ferry-details-view.h"
 #include "ferry-resource-tree.h"
 
@@ -16,11 +17,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryWindow, ferry_window, FERRY, WINDOW, AdwApplicationWindow)
 
-/* @application may be NULL (tests). */
+/* @application may be NULL (tests); @queue NULL gives the window its own queue. */
 FerryWindow            *ferry_window_new              (GtkApplication         *application,
                                                        FerryConnectionManager *manager,
+                                                       FerryQueue             *queue,
                                                        gboolean                demo);
 FerryConnectionManager *ferry_window_get_manager      (FerryWindow            *self);
+FerryQueue             *ferry_window_get_queue        (FerryWindow            *self);
 FerryResourceTree      *ferry_window_get_tree         (FerryWindow            *self);
 FerryDetailsView       *ferry_window_get_details      (FerryWindow            *self);
 gboolean                ferry_window_get_demo         (FerryWindow            *self);

@@ -140,7 +140,7 @@ main (int   argc,
   path = g_build_filename (dir, "connections.ini", NULL);
   manager = ferry_connection_manager_new (path);
 
-  window = ferry_window_new (NULL, manager, FALSE);
+  window = ferry_window_new (NULL, manager, NULL, FALSE);
   gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
   gtk_window_present (GTK_WINDOW (window));
   wait_for (is_realized, window, 10);

@@ -27,7 +27,7 @@ fixture_setup (Fixture       *fixture,
 {
   fixture->server = ferry_sim_test_server_start_demo ();
   fixture->manager = ferry_ui_test_manager_new ();
-  fixture->window = ferry_window_new (NULL, fixture->manager, FALSE);
+  fixture->window = ferry_window_new (NULL, fixture->manager, NULL, FALSE);
   gtk_window_present (GTK_WINDOW (fixture->window));
 }
 
