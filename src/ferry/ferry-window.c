@@ -348,6 +348,37 @@ ferry_window_get_queue (FerryWindow *self)
   return self->queue;
 }
 
+/* The cached object with @uuid on any connection, and that connection. */
+FerryObject *
+ferry_window_lookup_object (FerryWindow      *self,
+                            const char       *uuid,
+                            FerryConnection **connection)
+{
+  GListModel *connections;
+  guint n;
+
+  g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  connections = G_LIST_MODEL (self->manager);
+  n = connections ? g_list_model_get_n_items (connections) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FerryConnection) candidate = g_list_model_get_item (connections, i);
+      FerryCache *cache = ferry_connection_get_cache (candidate);
+      FerryObject *object = cache ? ferry_cache_lookup_by_uuid (cache, uuid) : NULL;
+
+      if (object != NULL)
+        {
+          if (connection != NULL)
+            *connection = candidate;
+          return object;
+        }
+    }
+
+  return NULL;
+}
+
 FerryResourceTree *
 ferry_window_get_tree (FerryWindow *self)
 {

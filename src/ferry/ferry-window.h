@@ -24,6 +24,10 @@ FerryWindow            *ferry_window_new              (GtkApplication         *a
                                                        gboolean                demo);
 FerryConnectionManager *ferry_window_get_manager      (FerryWindow            *self);
 FerryQueue             *ferry_window_get_queue        (FerryWindow            *self);
+/* Object actions ("win.migrate-to-host" …) name their objects by UUID. */
+FerryObject            *ferry_window_lookup_object    (FerryWindow            *self,
+                                                       const char             *uuid,
+                                                       FerryConnection       **connection);
 FerryResourceTree      *ferry_window_get_tree         (FerryWindow            *self);
 FerryDetailsView       *ferry_window_get_details      (FerryWindow            *self);
 gboolean                ferry_window_get_demo         (FerryWindow            *self);
