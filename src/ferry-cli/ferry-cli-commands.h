@@ -61,4 +61,47 @@ void ferry_cli_check_run_async   (FerryCliContext     *context,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data);
 
+void ferry_cli_plan_run_async (FerryCliContext     *context,
+                                  int                  argc,
+                                  char               **argv,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+void ferry_cli_apply_run_async (FerryCliContext     *context,
+                                  int                  argc,
+                                  char               **argv,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+void ferry_cli_migrate_run_async (FerryCliContext     *context,
+                                  int                  argc,
+                                  char               **argv,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+void ferry_cli_watch_run_async (FerryCliContext     *context,
+                                  int                  argc,
+                                  char               **argv,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+void ferry_cli_cancel_run_async (FerryCliContext     *context,
+                                  int                  argc,
+                                  char               **argv,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+void ferry_cli_history_run_async (FerryCliContext     *context,
+                                  int                  argc,
+                                  char               **argv,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+void ferry_cli_put_back_run_async (FerryCliContext     *context,
+                                  int                  argc,
+                                  char               **argv,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,6 +53,8 @@ struct _FerryCliContext
   GPtrArray              *demo_connections;
   GPtrArray              *opened;
   GPtrArray              *connections;
+  FerryHistory           *history;
+  char                   *demo_directory;  /* the demo's journal */
 
   /* The last certificate that was not trusted, for messages and JSON. */
   char                   *refused_host;
@@ -79,6 +82,15 @@ ferry_cli_context_finalize (GObject *object)
   g_clear_object (&self->manager);
   g_clear_pointer (&self->saved, g_key_file_unref);
   g_clear_pointer (&self->sim, ferry_sim_thread_stop);
+  g_clear_object (&self->history);
+  if (self->demo_directory != NULL)
+    {
+      g_autofree char *path = g_build_filename (self->demo_directory, "history.jsonl", NULL);
+
+      g_unlink (path);
+      g_rmdir (self->demo_directory);
+      g_free (self->demo_directory);
+    }
   g_free (self->refused_host);
   g_free (self->refused_fingerprint);
   g_free (self->pinned_fingerprint);
@@ -398,6 +410,44 @@ ferry_cli_context_dup_password (FerryCliContext  *self,
                  "or set FERRY_PASSWORD, or use --password-file"),
                user, address);
   return NULL;
+}
+
+void
+ferry_cli_context_add_server (FerryCliContext *self,
+                              const char      *server)
+{
+  g_return_if_fail (FERRY_CLI_IS_CONTEXT (self));
+  g_return_if_fail (server != NULL);
+
+  on_server_option_cb ("--server", server, self, NULL);
+}
+
+FerryHistory *
+ferry_cli_context_get_history (FerryCliContext  *self,
+                               GError          **error)
+{
+  g_autoptr(FerryHistory) history = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (FERRY_CLI_IS_CONTEXT (self), NULL);
+
+  if (self->history != NULL)
+    return self->history;
+
+  /* The demo's moves are not the user's: a journal of this run only. */
+  if (self->demo)
+    {
+      self->demo_directory = g_dir_make_tmp ("ferry-cli-demo-XXXXXX", error);
+      if (self->demo_directory == NULL)
+        return NULL;
+      path = g_build_filename (self->demo_directory, "history.jsonl", NULL);
+    }
+
+  history = ferry_history_new (path);
+  if (!ferry_history_load (history, error))
+    return NULL;
+  self->history = g_steal_pointer (&history);
+  return self->history;
 }
 
 /* Saved servers */
@@ -886,6 +936,21 @@ ferry_cli_context_open_finish (FerryCliContext  *self,
 
 /* The demo */
 
+typedef struct
+{
+  FerrySimThread *sim;
+  double          scale;
+} DemoScale;
+
+static gboolean
+set_demo_scale_cb (gpointer data)
+{
+  DemoScale *demo_scale = data;
+
+  ferry_sim_world_set_time_scale (ferry_sim_thread_get_world (demo_scale->sim), demo_scale->scale);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 ensure_demo (FerryCliContext  *self,
              GError          **error)
@@ -904,6 +969,19 @@ ensure_demo (FerryCliContext  *self,
       g_prefix_error (error, "%s", _("Could not start the simulator: "));
       return FALSE;
     }
+
+  /* FERRY_DEMO_TIME_SCALE: simulated seconds per second (./run demo). */
+  {
+    const char *scale = g_getenv ("FERRY_DEMO_TIME_SCALE");
+    double value = scale ? g_ascii_strtod (scale, NULL) : 0.0;
+
+    if (value > 0 && value <= 1e6)
+      {
+        DemoScale demo_scale = { self->sim, value };
+
+        ferry_sim_thread_invoke (self->sim, set_demo_scale_cb, &demo_scale);
+      }
+  }
 
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, ferry_sim_thread_get_announcement (self->sim), -1, error))

@@ -12,6 +12,7 @@
 
 #include "ferry-connection-manager.h"
 #include "ferry-connection.h"
+#include "ferry-history.h"
 
 G_BEGIN_DECLS
 
@@ -80,6 +81,15 @@ gboolean                ferry_cli_context_get_interactive    (FerryCliContext  *
 const char             *ferry_cli_context_get_user           (FerryCliContext  *self);
 /* Every --server, in order (empty when none). */
 const char * const     *ferry_cli_context_get_servers        (FerryCliContext  *self);
+
+/* Adds a --server (apply: the servers a plan names). */
+void                    ferry_cli_context_add_server         (FerryCliContext  *self,
+                                                              const char       *server);
+
+/* The journal (ferry-history.h), loaded on first use: the app's, or with
+ * --demo one of this run only. Transfer none. */
+FerryHistory           *ferry_cli_context_get_history        (FerryCliContext  *self,
+                                                              GError          **error);
 
 /* The password for @user on @address: --password-file, FERRY_PASSWORD,
  * the keyring (when @use_keyring), then a prompt without echo on a

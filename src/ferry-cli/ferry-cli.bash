@@ -21,7 +21,7 @@ _ferry_cli()
     prev="${COMP_WORDS[COMP_CWORD-1]}"
 
     local global_opts="--server --user --password-file --trust-fingerprint --demo --json --no-color --version --help"
-    local commands="servers ls show check"
+    local commands="servers ls show check plan apply migrate move-vm move-vdi evacuate watch cancel history put-back"
     local kinds="pools hosts vms srs disks networks"
 
     # Options that take a value.
@@ -43,7 +43,15 @@ _ferry_cli()
             COMPREPLY=($(compgen -W "pool host vm sr disk network" -- "$cur"))
             return 0
             ;;
-        -u|--user|--trust-fingerprint|-p|--pool|-H|--host|-n|--name|--sr|--vm|--to|--sr-map|--network)
+        --on-interrupt)
+            COMPREPLY=($(compgen -W "ask cancel leave" -- "$cur"))
+            return 0
+            ;;
+        -o|--output)
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return 0
+            ;;
+        -u|--user|--trust-fingerprint|-p|--pool|-H|--host|-n|--name|--sr|--vm|--to|--sr-map|--network|--network-map|--home|--batch|--since|--before)
             return 0
             ;;
     esac
@@ -53,7 +61,7 @@ _ferry_cli()
     for ((i = 1; i < COMP_CWORD; i++)); do
         local word="${COMP_WORDS[i]}"
         case $word in
-            -s|--server|-u|--user|--password-file|--trust-fingerprint|-p|--pool|-H|--host|-n|--name|--sr|--vm|--to|--sr-map|--network|--power-state|-t|--type)
+            -s|--server|-u|--user|--password-file|--trust-fingerprint|-p|--pool|-H|--host|-n|--name|--sr|--vm|--to|--sr-map|--network|--power-state|-t|--type|--network-map|--home|--batch|--since|--before|--on-interrupt|-o|--output)
                 ((i++))
                 ;;
             -*)
@@ -61,7 +69,7 @@ _ferry_cli()
             *)
                 if [[ -z $command ]]; then
                     command=$word
-                elif [[ $command == servers && -z $subcommand ]]; then
+                elif [[ ($command == servers || $command == plan) && -z $subcommand ]]; then
                     subcommand=$word
                 else
                     ((n_args++))
@@ -110,7 +118,48 @@ _ferry_cli()
             opts="--type"
             ;;
         check)
-            opts="--to --sr --sr-map --network"
+            opts="--to --sr --sr-map --network --network-map"
+            ;;
+        plan)
+            local form=$subcommand
+            if [[ -z $form && $cur != -* ]]; then
+                COMPREPLY=($(compgen -W "migrate move-vm move-vdi evacuate" -- "$cur"))
+                return 0
+            fi
+            case $form in
+                move-vdi) opts="--to --compress --no-compress --force" ;;
+                evacuate) opts="--network --batch --compress --no-compress --force" ;;
+                *) opts="--to --sr --sr-map --network-map --network --home --compress --no-compress --force" ;;
+            esac
+            opts="$opts --output --xe"
+            ;;
+        migrate|move-vm)
+            opts="--to --sr --sr-map --network-map --network --home --compress --no-compress --force --dry-run --skip-blocked --on-interrupt"
+            ;;
+        move-vdi)
+            opts="--to --compress --no-compress --force --dry-run --skip-blocked --on-interrupt"
+            ;;
+        evacuate)
+            opts="--network --batch --compress --no-compress --force --dry-run --skip-blocked --on-interrupt"
+            ;;
+        apply)
+            opts="--dry-run --skip-blocked --on-interrupt"
+            if [[ $cur != -* ]]; then
+                COMPREPLY=($(compgen -f -- "$cur"))
+                return 0
+            fi
+            ;;
+        watch)
+            opts=""
+            ;;
+        cancel)
+            opts="--all"
+            ;;
+        history)
+            opts="--since --vm"
+            ;;
+        put-back)
+            opts="--before --dry-run --skip-blocked --on-interrupt"
             ;;
         *)
             return 0

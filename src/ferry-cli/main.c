@@ -3,7 +3,7 @@
  * Global options come before or after the subcommand; the subcommand runs
  * asynchronously on a GMainLoop, then every connection is closed and the
  * program exits with the subcommand's status: 0 done (check: allowed),
- * 1 check: blocked, 2 usage, connection, trust or lookup error,
+ * 1 blocked or failed, 2 usage, connection, trust or lookup error,
  * 130 interrupted.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -29,6 +29,23 @@ static const FerryCliCommand commands[] = {
     ferry_cli_show_run_async },
   { "check", N_("VM… --to HOST|POOL"), N_("Check whether VMs can move there: each rule’s verdict"),
     ferry_cli_check_run_async },
+  { "plan", N_("[migrate|move-vm|move-vdi|evacuate] … -o FILE"),
+    N_("Plan moves as the wizard does and write the plan (or --xe: the xe commands)"),
+    ferry_cli_plan_run_async },
+  { "apply", N_("PLAN.json"), N_("Run a plan written by plan"), ferry_cli_apply_run_async },
+  { "migrate", N_("VM… --to HOST|POOL"), N_("Move VMs to a host or pool (O1, O2, O4)"),
+    ferry_cli_migrate_run_async },
+  { "move-vm", N_("VM… --to HOST|POOL"), N_("Move halted VMs with their disks (O4)"),
+    ferry_cli_migrate_run_async },
+  { "move-vdi", N_("DISK… --to SR"), N_("Move disks to another SR while their VMs run (O3)"),
+    ferry_cli_migrate_run_async },
+  { "evacuate", N_("HOST [--batch N]"), N_("Move every VM off a host for maintenance (O5)"),
+    ferry_cli_migrate_run_async },
+  { "watch", "", N_("Follow the moves running on the servers to their end"), ferry_cli_watch_run_async },
+  { "cancel", N_("JOB|VM… | --all"), N_("Cancel running moves on their servers"), ferry_cli_cancel_run_async },
+  { "history", N_("[--since TIME]"), N_("List the moves of the journal"), ferry_cli_history_run_async },
+  { "put-back", N_("--before TIME"), N_("Move VMs back where they were before TIME"),
+    ferry_cli_put_back_run_async },
 };
 
 typedef struct
@@ -74,14 +91,14 @@ describe_commands (void)
 
   g_string_append_c (text, '\n');
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-8s %s\n           %s\n", commands[i].name,
-                            _(commands[i].parameters), _(commands[i].summary));
+    g_string_append_printf (text, "  %-9s %s\n            %s\n", commands[i].name,
+                            commands[i].parameters[0] ? _(commands[i].parameters) : "", _(commands[i].summary));
   g_string_append_printf (text, "\n%s\n",
                           _("Passwords come from the keyring, FERRY_PASSWORD, --password-file or a prompt; "
                             "never from the command line."));
   g_string_append_printf (text, "%s\n",
-                          _("Exit status: 0 done (check: allowed), 1 check: blocked, "
-                            "2 usage, connection or trust error."));
+                          _("Exit status: 0 done (check: allowed), 1 blocked or failed, "
+                            "2 usage, connection or trust error, 130 interrupted."));
   g_string_append (text, _("See ferry-cli(1) and “ferry-cli COMMAND --help”."));
   return g_string_free (text, FALSE);
 }

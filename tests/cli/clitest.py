@@ -33,6 +33,7 @@ class Sim:
     """A ferry-sim process; its first line names every pool and host."""
 
     def __init__(self, *args):
+        self.sessions = []
         self.proc = subprocess.Popen([SIM, "--port", "0", *args], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
@@ -51,6 +52,9 @@ class Sim:
         return self.pool(name)["master"]
 
     def http(self, name=None):
+        for host in self.world.get("standalone", []):
+            if host["name"] == name:
+                return host["http_url"]
         return self.pool(name)["master_http"]
 
     def control(self, method, path, body=None, pool=None):
@@ -63,7 +67,33 @@ class Sim:
     def fault(self, fault, pool=None):
         return self.control("POST", "sim/faults", fault, pool)
 
+    def xapi(self, pool):
+        """A XenAPI session (python3-os-xenapi) on a pool of the simulator."""
+        from os_xenapi.client import XenAPI
+        session = XenAPI.Session(self.http(pool))
+        session.login_with_password("root", "demo", "2.21", "ferry-cli-test")
+        self.sessions.append(session)
+        return session.xenapi
+
+    def vm(self, pool, name):
+        """Where a VM is, read from the simulator: (host, {device: SR name}, power state)."""
+        x = self.xapi(pool)
+        ref = x.VM.get_by_name_label(name)[0]
+        record = x.VM.get_record(ref)
+        host = x.host.get_name_label(record["resident_on"]) if record["resident_on"] != "OpaqueRef:NULL" else None
+        disks = {}
+        for vbd in record["VBDs"]:
+            v = x.VBD.get_record(vbd)
+            if v["type"] == "Disk" and v["VDI"] != "OpaqueRef:NULL":
+                disks[v["userdevice"]] = x.SR.get_name_label(x.VDI.get_SR(v["VDI"]))
+        return host, disks, record["power_state"]
+
     def stop(self):
+        for session in self.sessions:
+            try:
+                session.xenapi.session.logout()
+            except Exception:
+                pass
         self.proc.terminate()
         try:
             self.proc.wait(10)
@@ -240,7 +270,7 @@ def parse_type(text):
             alternatives.append(("literal", part[1:-1]))
         elif part.isdigit():
             alternatives.append(("literal", int(part)))
-        elif part in ("string", "int", "bool", "null"):
+        elif part in ("string", "int", "number", "bool", "null", "object"):
             alternatives.append((part,))
         else:
             alternatives.append(("shape", part))
@@ -306,6 +336,10 @@ def validate(value, typ, shapes, path):
         assert isinstance(value, str), f"{path}: {value!r:.80} is not a string"
     elif kind == "int":
         assert isinstance(value, int) and not isinstance(value, bool), f"{path}: {value!r:.80} is not an int"
+    elif kind == "number":
+        assert isinstance(value, (int, float)) and not isinstance(value, bool), f"{path}: {value!r:.80} is not a number"
+    elif kind == "object":
+        assert isinstance(value, dict), f"{path}: {value!r:.80} is not an object"
     elif kind == "bool":
         assert isinstance(value, bool), f"{path}: {value!r:.80} is not a bool"
     elif kind == "literal":

@@ -17,6 +17,11 @@ from clitest import (COMPLETION, ERROR, MANPAGE, OK, SHAPES, CliTestCase, PtyRun
 SECRET = "Hunter2-Never-Printed-7731"
 
 
+# Every command, in the order of ferry-cli --help.
+COMMANDS = ["servers", "ls", "show", "check", "plan", "apply", "migrate", "move-vm", "move-vdi", "evacuate",
+            "watch", "cancel", "history", "put-back"]
+
+
 class Program(CliTestCase):
     def test_version(self):
         r = self.cli("--version")
@@ -131,7 +136,8 @@ class Documentation(CliTestCase):
         # load_shapes() already refused undefined shapes; every document is there.
         for shape in ("error-document", "servers-list-document", "servers-add-document",
                       "servers-remove-document", "servers-trust-document", "servers-forget-document",
-                      "ls-document", "show-document", "check-document"):
+                      "ls-document", "show-document", "check-document", "plan-document", "run-document",
+                      "history-document"):
             self.assertIn(shape, SHAPES)
 
     @unittest.skipUnless(shutil.which("groff"), "groff is not installed")
@@ -143,7 +149,7 @@ class Documentation(CliTestCase):
     def test_manpage_and_completion_cover_every_command(self):
         r = self.cli("--help")
         commands = re.findall(r"^  (\S+) ", r.stdout.split("Commands:", 1)[1], re.M)
-        self.assertEqual(commands, ["servers", "ls", "show", "check"])
+        self.assertEqual(commands, COMMANDS)
         with open(MANPAGE, encoding="utf-8") as f:
             man = f.read()
         with open(COMPLETION, encoding="utf-8") as f:
@@ -166,7 +172,7 @@ class Documentation(CliTestCase):
 
     @unittest.skipUnless(shutil.which("bash"), "bash is not installed")
     def test_completion(self):
-        self.assertEqual(self.complete("ferry-cli "), ["servers", "ls", "show", "check"])
+        self.assertEqual(self.complete("ferry-cli "), COMMANDS)
         self.assertEqual(self.complete("ferry-cli --demo l"), ["ls"])
         self.assertEqual(self.complete("ferry-cli ls "), ["pools", "hosts", "vms", "srs", "disks", "networks"])
         self.assertEqual(self.complete("ferry-cli ls vms --power-state s"), ["suspended"])
@@ -175,6 +181,14 @@ class Documentation(CliTestCase):
         self.assertIn("--forget", self.complete("ferry-cli servers trust --"))
         self.assertIn("--json", self.complete("ferry-cli show --"))
         self.assertNotIn("--password", self.complete("ferry-cli --pass"))
+        self.assertEqual(self.complete("ferry-cli plan "), ["migrate", "move-vm", "move-vdi", "evacuate"])
+        self.assertIn("--batch", self.complete("ferry-cli plan evacuate host-1 --"))
+        self.assertIn("--xe", self.complete("ferry-cli plan web-01 --"))
+        self.assertIn("--sr-map", self.complete("ferry-cli migrate web-01 --"))
+        self.assertEqual(self.complete("ferry-cli migrate web-01 --on-interrupt l"), ["leave"])
+        self.assertIn("--before", self.complete("ferry-cli put-back --"))
+        self.assertIn("--all", self.complete("ferry-cli cancel --"))
+        self.assertIn("--since", self.complete("ferry-cli history --"))
 
     @unittest.skipUnless(shutil.which("bash"), "bash is not installed")
     def test_completion_of_saved_servers(self):
