@@ -25,6 +25,9 @@ typedef enum
   FAULT_MASTER_FAILOVER,
   FAULT_SLOW_RESPONSES,
   FAULT_REGENERATE_CERTIFICATE,
+  FAULT_PARTITION,
+  FAULT_CORRUPT_TRANSFER,
+  FAULT_DROP_TRANSFER,
 } FaultType;
 
 typedef enum
@@ -49,6 +52,9 @@ static const struct
   { "master_failover",         FAULT_MASTER_FAILOVER,         BOUND_TIMED,   "pool host" },
   { "slow_responses",          FAULT_SLOW_RESPONSES,          BOUND_COUNTED, "host method delay" },
   { "regenerate_certificate",  FAULT_REGENERATE_CERTIFICATE,  BOUND_ONCE,    "host pool" },
+  { "partition",               FAULT_PARTITION,               BOUND_COUNTED, "pool peer" },
+  { "corrupt_transfer",        FAULT_CORRUPT_TRANSFER,        BOUND_COUNTED, "vm at_progress" },
+  { "drop_transfer",           FAULT_DROP_TRANSFER,           BOUND_COUNTED, "vm at_progress" },
 };
 
 #define DEFAULT_AT_PROGRESS 0.5
@@ -74,6 +80,7 @@ typedef struct
   gboolean      applied;       /* its arming action ran */
   gboolean      spent;
   char         *old_master;    /* master_failover: to move back to */
+  FerrySimPool *peer;          /* partition: the other pool */
 } Fault;
 
 struct _FerrySimFaults
@@ -98,6 +105,7 @@ fault_free (gpointer data)
   g_free (fault->method);
   g_strfreev (fault->error);
   g_free (fault->old_master);
+  g_clear_object (&fault->peer);
   g_free (fault);
 }
 
@@ -334,6 +342,7 @@ parse_fault (FerrySimFaults  *self,
   const char *vm = NULL;
   const char *method = NULL;
   const char *comment = NULL;
+  const char *peer = NULL;
   double count = 0, seconds = -1, after = 0, delay = 0, at_progress = DEFAULT_AT_PROGRESS;
   gboolean has_count, has_seconds, has_after, has_delay, has_progress;
   g_auto(GStrv) error_spec = NULL;
@@ -359,7 +368,7 @@ parse_fault (FerrySimFaults  *self,
 
   if (!get_string (object, "host", &host) || !get_string (object, "pool", &pool) ||
       !get_string (object, "vm", &vm) || !get_string (object, "method", &method) ||
-      !get_string (object, "comment", &comment))
+      !get_string (object, "comment", &comment) || !get_string (object, "peer", &peer))
     return set_fault_error (error, index, _("“host”, “pool”, “vm”, “method” and “comment” are non-empty strings")), NULL;
   if (!get_number (object, "count", &count, &has_count) ||
       (has_count && (count < 1 || count > G_MAXINT32 || count != (double) (gint64) count)))
@@ -417,6 +426,17 @@ parse_fault (FerrySimFaults  *self,
           return set_fault_error (error, index, _("no pool “%s”"), pool), NULL;
         }
       fault->pool = g_object_ref (found);
+    }
+  if (fault->type == FAULT_PARTITION)
+    {
+      FerrySimPool *found = peer ? ferry_sim_world_lookup_pool (self->world, peer) : NULL;
+
+      if (fault->pool == NULL || found == NULL || found == fault->pool)
+        {
+          fault_free (fault);
+          return set_fault_error (error, index, _("“pool” and “peer” name two different pools")), NULL;
+        }
+      fault->peer = g_object_ref (found);
     }
   if (host != NULL)
     {
@@ -697,6 +717,9 @@ apply_fault (FerrySimFaults *self,
     case FAULT_FAIL_MIGRATION:
     case FAULT_UNREACHABLE_DESTINATION:
     case FAULT_SLOW_RESPONSES:
+    case FAULT_PARTITION:
+    case FAULT_CORRUPT_TRANSFER:
+    case FAULT_DROP_TRANSFER:
     default:
       break;
     }
@@ -927,4 +950,66 @@ ferry_sim_faults_check_destination (FerrySimWorld  *world,
   else
     ferry_sim_set_failurev (error, (const char * const *) fault->error);
   return FALSE;
+}
+
+typedef struct
+{
+  FerrySimPool *source;
+  FerrySimPool *destination;
+} RouteMatch;
+
+static gboolean
+match_route (Fault         *fault,
+             gconstpointer  data)
+{
+  const RouteMatch *route = data;
+
+  return (fault->pool == route->source && fault->peer == route->destination) ||
+         (fault->pool == route->destination && fault->peer == route->source);
+}
+
+gboolean
+ferry_sim_faults_check_route (FerrySimWorld  *world,
+                              FerrySimPool   *source,
+                              const char     *destination,
+                              GError        **error)
+{
+  FerrySimPool *dest_pool = NULL;
+  FerrySimRow *host;
+  RouteMatch route;
+
+  g_return_val_if_fail (FERRY_SIM_IS_WORLD (world), TRUE);
+
+  host = destination ? find_host (world, destination, &dest_pool) : NULL;
+  if (host == NULL || dest_pool == NULL || dest_pool == source)
+    return TRUE;
+  route = (RouteMatch) { source, dest_pool };
+  if (fire_fault (ferry_sim_world_get_faults (world), FAULT_PARTITION, match_route, &route) == NULL)
+    return TRUE;
+  /* xapi.md §4.2: the remote is unreachable. */
+  ferry_sim_set_failure (error, "CANNOT_CONTACT_HOST", ferry_sim_row_get_string (host, "address"), NULL);
+  return FALSE;
+}
+
+void
+ferry_sim_faults_check_transfer (FerrySimWorld *world,
+                                 FerrySimPool  *pool,
+                                 const char    *vm_ref,
+                                 double         progress,
+                                 gboolean      *corrupt,
+                                 gboolean      *drop)
+{
+  FerrySimRow *vm;
+  MigrationMatch match;
+
+  *corrupt = *drop = FALSE;
+  g_return_if_fail (FERRY_SIM_IS_WORLD (world));
+
+  vm = ferry_sim_db_lookup_in (ferry_sim_pool_get_db (pool), "VM", vm_ref);
+  if (vm == NULL)
+    return;
+  match = (MigrationMatch) { vm, progress };
+  *drop = fire_fault (ferry_sim_world_get_faults (world), FAULT_DROP_TRANSFER, match_migration, &match) != NULL;
+  if (!*drop)
+    *corrupt = fire_fault (ferry_sim_world_get_faults (world), FAULT_CORRUPT_TRANSFER, match_migration, &match) != NULL;
 }

@@ -25,6 +25,10 @@
  *   slow_responses           replies from "host" wait "delay" seconds (optionally
  *                            only for "method")
  *   regenerate_certificate   "host" gets a new self-signed certificate
+ *   partition                "pool" and "peer" cannot reach each other: migrations
+ *                            between them fail with CANNOT_CONTACT_HOST
+ *   corrupt_transfer         an export of "vm" flips a byte of a block at "at_progress"
+ *   drop_transfer            an export of "vm" closes its connection at "at_progress"
  *
  * Hosts are named by name_label, UUID, ref or address; pools by name or UUID;
  * VMs by name_label, UUID or ref.
@@ -83,6 +87,22 @@ gboolean    ferry_sim_faults_check_migration   (FerrySimWorld   *world,
 gboolean    ferry_sim_faults_check_destination (FerrySimWorld   *world,
                                                 const char      *destination,
                                                 GError         **error);
+
+/* Call where the source pool contacts a host of another pool: FALSE with
+ * CANNOT_CONTACT_HOST [address] when a partition fault separates them. */
+gboolean    ferry_sim_faults_check_route       (FerrySimWorld   *world,
+                                                FerrySimPool    *source,
+                                                const char      *destination,
+                                                GError         **error);
+/* An export of @vm_ref has sent @progress (0…1) of its disks: a
+ * drop_transfer fault closes the connection (@drop), a corrupt_transfer
+ * fault flips a byte of the next block (@corrupt). */
+void        ferry_sim_faults_check_transfer    (FerrySimWorld   *world,
+                                                FerrySimPool    *pool,
+                                                const char      *vm_ref,
+                                                double           progress,
+                                                gboolean        *corrupt,
+                                                gboolean        *drop);
 
 /* Hooks for the HTTP layer (ferry-sim-world.c). */
 

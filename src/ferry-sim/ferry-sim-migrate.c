@@ -196,7 +196,8 @@ check_destination (FerrySimPool  *pool,
 {
   FerrySimWorld *world = pool_world (pool);
 
-  return world == NULL || ferry_sim_faults_check_destination (world, host_ref, error);
+  return world == NULL || (ferry_sim_faults_check_route (world, pool, host_ref, error) &&
+                           ferry_sim_faults_check_destination (world, host_ref, error));
 }
 
 static char *

@@ -12,6 +12,7 @@
 #include "ferry-sim-error.h"
 #include "ferry-sim-lifecycle.h"
 #include "ferry-sim-rpc-private.h"
+#include "ferry-sim-transfer.h"
 
 struct _FerrySimCall
 {
@@ -91,6 +92,7 @@ register_builtin (void)
   _ferry_sim_migrate_register ();
   _ferry_sim_evacuate_register ();
   _ferry_sim_storage_register ();
+  _ferry_sim_transfer_register ();
 }
 
 const FerrySimMethodDef *

@@ -8,6 +8,7 @@
 
 #include "ferry-sim-error.h"
 #include "ferry-sim-rpc-private.h"
+#include "ferry-sim-transfer.h"
 
 static void
 task_cancel (FerrySimCall *call)
@@ -23,6 +24,16 @@ task_cancel (FerrySimCall *call)
     }
 
   running = _ferry_sim_rpc_lookup_task_call (task->ref);
+
+  /* An HTTP export or import (ferry-sim-transfer.c). */
+  if (running == NULL &&
+      ferry_sim_value_contains_string (ferry_sim_row_get (task, "allowed_operations"), "cancel") &&
+      _ferry_sim_transfer_cancel (task->ref))
+    {
+      ferry_sim_db_set_string (ferry_sim_call_get_db (call), task, "status", "cancelling");
+      ferry_sim_call_return_void (call);
+      return;
+    }
 
   /* Past a migration's point of no return the task is not cancellable and
    * the cancel has no effect; a finished task has nothing to cancel. */

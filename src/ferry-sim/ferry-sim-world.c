@@ -29,6 +29,7 @@
 #include "ferry-sim-statedb.h"
 #include "ferry-sim-timemodel.h"
 #include "ferry-sim-tls.h"
+#include "ferry-sim-transfer.h"
 #include "ferry-sim-wire.h"
 
 /* A connection that takes longer to send a request is dropped (slow clients). */
@@ -500,6 +501,17 @@ early_handler_cb (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   gboolean json;
 
+  /* An import streams for as long as it takes (README.md §12). */
+  if (ferry_sim_transfer_is_path (path))
+    {
+      Endpoint *ep = endpoint_for_message (user_data, msg);
+
+      g_object_set_data (G_OBJECT (msg), "ferry-sim-deadline", NULL);
+      if (ep != NULL)
+        ferry_sim_transfer_got_headers (ep->pool, msg, path, query);
+      return;
+    }
+
   if (!is_rpc_path (path, &json) || g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
     return;
 
@@ -668,6 +680,12 @@ handler_cb (SoupServer        *server,
   if (g_str_has_prefix (path, "/sim/") && control_allowed (self))
     {
       handle_control (self, msg, path);
+      return;
+    }
+
+  if (ferry_sim_transfer_is_path (path))
+    {
+      ferry_sim_transfer_handle (ep->pool, msg, path, query);
       return;
     }
 

@@ -18,5 +18,7 @@ void     _ferry_connection_remove_follower (FerryConnection   *self,
 gboolean _ferry_connection_has_events      (FerryConnection   *self);
 void     _ferry_connection_set_id          (FerryConnection   *self,
                                             const char        *id);
+/* The session, for the HTTP export and import (ferry-relay.c); secret. */
+const char *_ferry_connection_get_session_ref (FerryConnection *self);
 
 G_END_DECLS

@@ -1831,6 +1831,15 @@ _ferry_connection_has_events (FerryConnection *self)
   return self->events_running;
 }
 
+/* The session of the master connection (secret: never log it), for the
+ * HTTP handlers (ferry-relay.c); NULL while not connected. */
+const char *
+_ferry_connection_get_session_ref (FerryConnection *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONNECTION (self), NULL);
+  return self->state == FERRY_CONNECTION_STATE_CONNECTED ? self->session_ref : NULL;
+}
+
 void
 _ferry_connection_set_id (FerryConnection *self,
                           const char      *id)

@@ -38,6 +38,7 @@
 #include "ferry-network.h"
 #include "ferry-plan-private.h"
 #include "ferry-pool.h"
+#include "ferry-relay.h"
 #include "ferry-sr.h"
 #include "ferry-task-follower.h"
 #include "ferry-vbd.h"
@@ -109,6 +110,7 @@ struct _FerryJob
   guint              n_disk_moves;
   char              *result_ref;     /* a cross-pool move's new VM ref */
   JsonObject        *task_record;    /* the finished task, for its stats */
+  FerryRelay        *relay;          /* a move through this computer */
 };
 
 enum {
@@ -180,6 +182,9 @@ clear_attempt (FerryJob *self)
   g_clear_object (&self->dst);
   g_clear_pointer (&self->vm_ref, g_free);
   g_clear_pointer (&self->dest_map, json_node_unref);
+  if (self->relay != NULL)
+    g_signal_handlers_disconnect_by_data (self->relay, self);
+  g_clear_object (&self->relay);
 }
 
 static void
@@ -1267,6 +1272,13 @@ ferry_job_cancel (FerryJob *self)
       g_cancellable_cancel (self->cancellable);
       break;
     case FERRY_JOB_RUNNING:
+      if (self->relay != NULL)
+        {
+          /* Both tasks stop; the destination is cleaned, the source stays. */
+          set_state (self, FERRY_JOB_CANCELLING, _("Cancelling"));
+          ferry_relay_cancel (self->relay);
+          break;
+        }
       /* While the start call is out its answer is awaited: it carries the
        * task to cancel. */
       if (self->follower != NULL && !ferry_task_follower_is_completed (self->follower))
@@ -2148,6 +2160,142 @@ run (FerryJob *self)
   ferry_task_follower_start_async (self->src, method, args, NULL, on_started_cb, g_object_ref (self));
 }
 
+/* Relay moves (ferry-relay.h) ------------------------------------------- */
+
+static void
+on_relay_progress_cb (FerryRelay *relay,
+                      GParamSpec *pspec,
+                      FerryJob   *self)
+{
+  set_progress (self, ferry_relay_get_progress (relay));
+  /* The relay counts the bytes itself. */
+  self->rate = ferry_relay_get_rate (relay);
+  self->eta = ferry_relay_get_eta (relay);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ETA]);
+}
+
+static void
+on_relay_phase_cb (FerryRelay *relay,
+                   GParamSpec *pspec,
+                   FerryJob   *self)
+{
+  if (self->state == FERRY_JOB_RUNNING && ferry_relay_get_phase (relay) != NULL)
+    set_phase (self, ferry_relay_get_phase (relay));
+}
+
+static void
+on_relay_task_cb (FerryRelay *relay,
+                  GParamSpec *pspec,
+                  FerryJob   *self)
+{
+  if (ferry_relay_get_import_task (relay) == NULL || self->task_ref != NULL)
+    return;
+  g_set_object (&self->task_connection, self->dst);
+  self->task_ref = g_strdup (ferry_relay_get_import_task (relay));
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_TASK_REF]);
+  journal_start (self);
+}
+
+static void
+on_relayed_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FerryJob) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *vm_ref = ferry_relay_run_finish (FERRY_RELAY (object), result, &error);
+
+  if (self->abandoned || ferry_job_state_is_final (self->state))
+    return;
+  self->can_cancel = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CAN_CANCEL]);
+
+  if (vm_ref != NULL)
+    {
+      g_free (self->result_ref);
+      self->result_ref = g_steal_pointer (&vm_ref);
+      set_home_server (self);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancel_requested)
+    {
+      finish (self, FERRY_JOB_CANCELLED, _("Cancelled; the VM stays on the source"));
+      return;
+    }
+  /* The relay removed its incomplete copy: the VM is on the source as it was. */
+  fail (self, error, NULL);
+}
+
+static void
+run_relay (FerryJob *self)
+{
+  const char *sr_uuid = NULL;
+  const char *sr_ref;
+
+  if (self->cancel_requested)
+    {
+      cancelled (self);
+      return;
+    }
+  /* One SR for all disks: the first disk's (an import takes one SR). */
+  for (guint i = 0; i < ferry_plan_item_get_n_disks (self->item) && sr_uuid == NULL; i++)
+    {
+      const FerryPlanDisk *disk = ferry_plan_item_get_disk (self->item, i);
+
+      if (disk->snapshot_of == NULL && disk->to_sr_uuid != NULL)
+        sr_uuid = disk->to_sr_uuid;
+    }
+  sr_ref = sr_uuid ? ref_of (self->dst, FERRY_TYPE_SR, sr_uuid) : NULL;
+  if (sr_ref == NULL)
+    {
+      FerryPool *pool = ferry_cache_get_pool (cache_of (self->dst));
+
+      sr_ref = pool ? ferry_pool_get_default_sr (pool) : NULL;
+    }
+  if (sr_ref == NULL || self->vm_ref == NULL)
+    {
+      fail_literal (self, "X-VDI-NOT-IN-MAP", _("No SR of the destination can take the disks"),
+                    _("Choose an SR in the destination pool, then make the plan again."));
+      return;
+    }
+
+  _ferry_plan_item_set_relay (self->item, TRUE);
+  g_clear_object (&self->relay);
+  self->relay = ferry_relay_new (self->src, self->vm_ref, self->dst, sr_ref);
+  ferry_relay_set_move (self->relay, TRUE);
+  ferry_relay_set_compress (self->relay, ferry_plan_get_effective_compression (self->plan));
+  g_signal_connect (self->relay, "notify::progress", G_CALLBACK (on_relay_progress_cb), self);
+  g_signal_connect (self->relay, "notify::phase", G_CALLBACK (on_relay_phase_cb), self);
+  g_signal_connect (self->relay, "notify::import-task", G_CALLBACK (on_relay_task_cb), self);
+
+  self->n_starts++;
+  if (self->started_mono == 0)
+    {
+      self->started_mono = g_get_monotonic_time ();
+      self->started_at = g_date_time_new_now_utc ();
+    }
+  set_state (self, FERRY_JOB_RUNNING, _("Copying through this computer"));
+  self->can_cancel = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CAN_CANCEL]);
+  g_debug ("Job %s: relay through this computer", self->id);
+  ferry_relay_run_async (self->relay, NULL, on_relayed_cb, g_object_ref (self));
+}
+
+/* AUTO: a halted VM whose pools cannot reach each other goes through this computer. */
+static gboolean
+may_relay (FerryJob     *self,
+           const GError *error)
+{
+  FerryOperation op = ferry_plan_item_get_operation (self->item);
+
+  return ferry_relay_error_is_unreachable (error) && !self->live &&
+         g_strcmp0 (ferry_plan_item_get_power_state (self->item), "halted") == 0 &&
+         ferry_plan_get_relay_mode (self->plan) != FERRY_RELAY_NEVER &&
+         ferry_plan_item_is_cross_pool (self->item) &&
+         (op == FERRY_OPERATION_MOVE_HALTED || op == FERRY_OPERATION_STORAGE_MIGRATE);
+}
+
 static void
 on_asserted_cb (GObject      *object,
                 GAsyncResult *result,
@@ -2161,6 +2309,11 @@ on_asserted_cb (GObject      *object,
     {
       if (check_cancelled (self, error))
         return;
+      if (may_relay (self, error))
+        {
+          run_relay (self);
+          return;
+        }
       set_failure (self, error, NULL);
       if (is_transient (error))
         retry_later (self, error, !is_busy (error));
@@ -2201,6 +2354,11 @@ on_received_cb (GObject      *object,
     {
       if (check_cancelled (self, error))
         return;
+      if (may_relay (self, error))
+        {
+          run_relay (self);
+          return;
+        }
       if (error == NULL)
         error = g_error_new_literal (FERRY_RPC_ERROR, FERRY_RPC_ERROR_PROTOCOL,
                                      _("host.migrate_receive did not answer with a map"));
@@ -2265,6 +2423,11 @@ ask_server (FerryJob *self)
           {
             fail_literal (self, "X-HOST-GONE", _("The destination host or its network is no longer there"),
                           _("Make the plan again."));
+            return;
+          }
+        if (ferry_plan_item_get_relay (self->item) && !self->live && ferry_plan_item_is_cross_pool (self->item))
+          {
+            run_relay (self);
             return;
           }
         set_phase (self, _("Preparing the destination"));

@@ -31,7 +31,9 @@ struct _FerryMoveRequest
   FerryNetwork   *network;
   GHashTable     *vdi_srs;        /* FerryVdi → FerrySr or NULL (left in place) */
   GHashTable     *vif_networks;   /* FerryVif → FerryNetwork */
+  GHashTable     *vm_hosts;       /* FerryVm → FerryHost */
   FerryOperation  operation;
+  FerryRelayMode  relay;
 };
 
 enum {
@@ -120,6 +122,7 @@ ferry_move_request_finalize (GObject *object)
   g_clear_object (&self->network);
   g_clear_pointer (&self->vdi_srs, g_hash_table_unref);
   g_clear_pointer (&self->vif_networks, g_hash_table_unref);
+  g_clear_pointer (&self->vm_hosts, g_hash_table_unref);
 
   G_OBJECT_CLASS (ferry_move_request_parent_class)->finalize (object);
 }
@@ -252,6 +255,7 @@ ferry_move_request_init (FerryMoveRequest *self)
   self->vms = g_list_store_new (FERRY_TYPE_VM);
   self->vdi_srs = g_hash_table_new_full (NULL, NULL, g_object_unref, unref0);
   self->vif_networks = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  self->vm_hosts = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
 }
 
 FerryMoveRequest *
@@ -302,7 +306,9 @@ ferry_move_request_copy (FerryMoveRequest *self)
   g_set_object (&copy->network, self->network);
   copy_map (self->vdi_srs, copy->vdi_srs);
   copy_map (self->vif_networks, copy->vif_networks);
+  copy_map (self->vm_hosts, copy->vm_hosts);
   copy->operation = self->operation;
+  copy->relay = self->relay;
 
   return copy;
 }
@@ -443,6 +449,30 @@ ferry_move_request_is_cross_pool (FerryMoveRequest *self)
 
   return self->destination_cache != NULL &&
          self->destination_cache != ferry_move_request_get_source_cache (self);
+}
+
+void
+ferry_move_request_set_vm_host (FerryMoveRequest *self,
+                                FerryVm          *vm,
+                                FerryHost        *host)
+{
+  g_return_if_fail (FERRY_IS_MOVE_REQUEST (self));
+  g_return_if_fail (FERRY_IS_VM (vm));
+  g_return_if_fail (host == NULL || FERRY_IS_HOST (host));
+
+  if (host == NULL)
+    g_hash_table_remove (self->vm_hosts, vm);
+  else
+    g_hash_table_replace (self->vm_hosts, g_object_ref (vm), g_object_ref (host));
+}
+
+FerryHost *
+ferry_move_request_lookup_vm_host (FerryMoveRequest *self,
+                                   FerryVm          *vm)
+{
+  g_return_val_if_fail (FERRY_IS_MOVE_REQUEST (self), NULL);
+
+  return g_hash_table_lookup (self->vm_hosts, vm);
 }
 
 void
@@ -641,4 +671,22 @@ ferry_move_request_resolve_vdi_sr (FerryMoveRequest *self,
 
   /* A disk of no VM of the request stays where it is. */
   return FERRY_SR (ferry_object_lookup_ref (FERRY_OBJECT (vdi), ferry_vdi_get_sr (vdi)));
+}
+
+void
+ferry_move_request_set_relay (FerryMoveRequest *self,
+                              FerryRelayMode    mode)
+{
+  g_return_if_fail (FERRY_IS_MOVE_REQUEST (self));
+  g_return_if_fail (mode <= FERRY_RELAY_NEVER);
+
+  self->relay = mode;
+}
+
+FerryRelayMode
+ferry_move_request_get_relay (FerryMoveRequest *self)
+{
+  g_return_val_if_fail (FERRY_IS_MOVE_REQUEST (self), FERRY_RELAY_AUTO);
+
+  return self->relay;
 }

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "ferry-relay.h"
 #include "ferry-types.h"
 
 G_BEGIN_DECLS
@@ -71,6 +72,16 @@ FerryCache       *ferry_move_request_get_destination_cache (FerryMoveRequest *se
 /* TRUE when the destination is another cache than the VMs'. */
 gboolean          ferry_move_request_is_cross_pool        (FerryMoveRequest *self);
 
+/* A host of the destination pool for one VM (a per-VM "home server"
+ * choice); it wins over the request's destination host and over the
+ * pool's placement. NULL: the VM follows the request again. */
+void              ferry_move_request_set_vm_host          (FerryMoveRequest *self,
+                                                           FerryVm          *vm,
+                                                           FerryHost        *host);
+/* Transfer none; NULL when the VM has no host of its own. */
+FerryHost        *ferry_move_request_lookup_vm_host       (FerryMoveRequest *self,
+                                                           FerryVm          *vm);
+
 /* O5: every VM resident on @host (control domain excepted) leaves it for
  * the other hosts of its pool. Replaces the VMs and the destination. */
 void              ferry_move_request_set_evacuate_host    (FerryMoveRequest *self,
@@ -112,6 +123,12 @@ void              ferry_move_request_set_operation        (FerryMoveRequest *sel
                                                            FerryOperation    operation);
 FerryOperation    ferry_move_request_get_operation        (FerryMoveRequest *self);
 
+/* Relay moves through this computer (ferry-relay.h) for halted VMs going
+ * to another pool: AUTO (the default) when the pools cannot reach each
+ * other, ALWAYS, or NEVER. */
+void              ferry_move_request_set_relay            (FerryMoveRequest *self,
+                                                           FerryRelayMode    mode);
+FerryRelayMode    ferry_move_request_get_relay            (FerryMoveRequest *self);
 /* What the rules make of it, for one of its VMs (reads the caches only). */
 FerryOperation    ferry_move_request_resolve_operation    (FerryMoveRequest *self,
                                                            FerryVm          *vm);

@@ -75,6 +75,9 @@ char            *_ferry_new_uuid               (void);
 /* Plan items for the queue */
 FerryPlan       *_ferry_plan_item_get_plan     (FerryPlanItem *item);
 JsonNode        *_ferry_plan_item_to_json      (FerryPlanItem *item);
+/* The job found the pools cannot reach each other and relays the VM. */
+void             _ferry_plan_item_set_relay    (FerryPlanItem *item,
+                                                gboolean       relay);
 /* Put back: @uuid is enabled before the moves, so items blocked only
  * because it is disabled are not blocked. */
 void             _ferry_plan_expect_enabled_host (FerryPlan  *plan,

@@ -405,6 +405,7 @@ struct _FerryPlanItem
   GPtrArray      *vifs;            /* FerryPlanVif */
   FerryCheck     *blocker;
   FerryEstimate  *estimate;
+  gboolean        relay;           /* through this computer (ferry-relay.h) */
 };
 
 enum {
@@ -592,6 +593,31 @@ ferry_plan_item_set_estimate (FerryPlanItem       *self,
 }
 
 gboolean
+ferry_plan_item_get_relay (FerryPlanItem *self)
+{
+  g_return_val_if_fail (FERRY_IS_PLAN_ITEM (self), FALSE);
+
+  return self->relay;
+}
+
+const char *
+ferry_plan_item_get_relay_text (FerryPlanItem *self)
+{
+  g_return_val_if_fail (FERRY_IS_PLAN_ITEM (self), NULL);
+
+  return self->relay ? ferry_relay_describe () : NULL;
+}
+
+void
+_ferry_plan_item_set_relay (FerryPlanItem *self,
+                            gboolean       relay)
+{
+  g_return_if_fail (FERRY_IS_PLAN_ITEM (self));
+
+  self->relay = !!relay;
+}
+
+gboolean
 ferry_plan_item_is_cross_pool (FerryPlanItem *self)
 {
   g_return_val_if_fail (FERRY_IS_PLAN_ITEM (self), FALSE);
@@ -722,6 +748,7 @@ struct _FerryPlan
   gboolean          pool_compression;   /* pool.migration_compression of the source */
   gboolean          force;
   guint             evacuation_batch_size;
+  FerryRelayMode    relay;
   GListStore       *items;
 };
 
@@ -963,6 +990,21 @@ place_vms (FerryMoveRequest  *request,
   g_array_append_vals (order, placements->data, placements->len);
   g_array_sort (order, compare_placements);
 
+  /* VMs with a host of their own (ferry_move_request_set_vm_host()) keep
+   * it; their memory counts on that host. */
+  for (guint v = 0; v < placements->len; v++)
+    {
+      Placement *fixed = &g_array_index (placements, Placement, v);
+      gint64 *used;
+
+      if (fixed->host == NULL || (ferry_vm_get_power_state (fixed->vm) != FERRY_VM_POWER_STATE_RUNNING &&
+                                  ferry_vm_get_power_state (fixed->vm) != FERRY_VM_POWER_STATE_PAUSED))
+        continue;
+      if ((used = g_hash_table_lookup (placed, fixed->host)) == NULL)
+        g_hash_table_insert (placed, fixed->host, (used = g_new0 (gint64, 1)));
+      *used += vm_memory (fixed->vm);
+    }
+
   for (guint o = 0; o < order->len; o++)
     {
       FerryVm *vm = g_array_index (order, Placement, o).vm;
@@ -976,6 +1018,8 @@ place_vms (FerryMoveRequest  *request,
       for (v = 0; v < placements->len; v++)
         if (g_array_index (placements, Placement, v).vm == vm)
           break;
+      if (g_array_index (placements, Placement, v).host != NULL)
+        continue;
 
       for (guint h = 0; h < hosts->len; h++)
         {
@@ -1323,6 +1367,9 @@ item_new (FerryPlan         *plan,
   item->operation = ferry_move_request_resolve_operation (vreq, vm);
   item->power_state = g_strdup (power_state_name (ferry_vm_get_power_state (vm)));
   item->memory = ferry_vm_get_power_state (vm) == FERRY_VM_POWER_STATE_HALTED ? 0 : vm_memory (vm);
+  /* Asked for: every halted VM that changes pool goes through this computer. */
+  item->relay = ferry_move_request_get_relay (request) == FERRY_RELAY_ALWAYS && cross_pool &&
+                ferry_vm_get_power_state (vm) == FERRY_VM_POWER_STATE_HALTED;
   item->vgpu_state = vgpu_state (vm);
   item->from_pool_uuid = g_strdup (_ferry_cache_get_pool_uuid (src_cache));
   item->from_pool_name = _ferry_cache_dup_pool_name (src_cache);
@@ -1426,6 +1473,7 @@ ferry_plan_new (FerryMoveRequest   *request,
 
   self = plan_new_empty ();
   self->operation = ferry_move_request_get_operation (request);
+  self->relay = ferry_move_request_get_relay (request);
   self->source_pool_uuid = g_strdup (_ferry_cache_get_pool_uuid (src_cache));
   self->source_pool_name = _ferry_cache_dup_pool_name (src_cache);
   self->destination_pool_uuid = g_strdup (_ferry_cache_get_pool_uuid (dst_cache));
@@ -1454,7 +1502,12 @@ ferry_plan_new (FerryMoveRequest   *request,
   for (guint i = 0; i < ferry_move_request_get_n_vms (request); i++)
     {
       Placement placement = { ferry_move_request_get_vm (request, i), NULL, NULL };
+      FerryHost *own = ferry_move_request_lookup_vm_host (request, placement.vm);
 
+      /* A host chosen for this VM alone, when it is of the destination. */
+      if (own != NULL && ferry_object_get_cache (FERRY_OBJECT (own)) == dst_cache &&
+          self->operation != FERRY_OPERATION_EVACUATE && self->operation != FERRY_OPERATION_MOVE_DISK)
+        placement.host = own;
       g_array_append_val (placements, placement);
     }
 
@@ -1468,7 +1521,8 @@ ferry_plan_new (FerryMoveRequest   *request,
                settings, placements);
   else
     for (guint i = 0; i < placements->len; i++)
-      g_array_index (placements, Placement, i).host = dst_host;
+      if (g_array_index (placements, Placement, i).host == NULL)
+        g_array_index (placements, Placement, i).host = dst_host;
 
   for (guint i = 0; i < placements->len; i++)
     {
@@ -1547,6 +1601,24 @@ ferry_plan_set_compression (FerryPlan        *self,
     return;
   self->compression = compression;
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_COMPRESSION]);
+}
+
+FerryRelayMode
+ferry_plan_get_relay_mode (FerryPlan *self)
+{
+  g_return_val_if_fail (FERRY_IS_PLAN (self), FERRY_RELAY_AUTO);
+
+  return self->relay;
+}
+
+void
+ferry_plan_set_relay_mode (FerryPlan      *self,
+                           FerryRelayMode  mode)
+{
+  g_return_if_fail (FERRY_IS_PLAN (self));
+  g_return_if_fail (mode <= FERRY_RELAY_NEVER);
+
+  self->relay = mode;
 }
 
 gboolean
@@ -1715,6 +1787,7 @@ _ferry_plan_item_to_json (FerryPlanItem *item)
   json_object_set_string_member (object, "power_state", item->power_state ? item->power_state : "unknown");
   json_object_set_int_member (object, "memory", item->memory);
   json_object_set_int_member (object, "vgpu_state", item->vgpu_state);
+  json_object_set_boolean_member (object, "relay", item->relay);
   json_object_set_object_member (object, "from", place_new (item->from_pool_uuid, item->from_pool_name,
                                                             item->from_host_uuid, item->from_host_name));
   json_object_set_object_member (object, "to", place_new (item->to_pool_uuid, item->to_pool_name,
@@ -1825,6 +1898,7 @@ ferry_plan_to_json (FerryPlan *self)
   set_ref_member (object, "network", self->network_uuid, self->network_name);
   json_object_set_string_member (object, "compression", enum_nick (FERRY_TYPE_COMPRESSION, self->compression));
   json_object_set_boolean_member (object, "force", self->force);
+  json_object_set_string_member (object, "relay", ferry_relay_mode_to_string (self->relay));
   json_object_set_int_member (object, "evacuation_batch_size", self->evacuation_batch_size);
 
   items = json_array_new ();
@@ -1895,6 +1969,7 @@ item_from_json (FerryPlan   *plan,
   item->power_state = g_strdup (_ferry_json_get_string (object, "power_state"));
   item->memory = _ferry_json_get_int (object, "memory", 0);
   item->vgpu_state = _ferry_json_get_int (object, "vgpu_state", 0);
+  item->relay = json_object_get_boolean_member_with_default (object, "relay", FALSE);
   read_ref (from, "pool", &item->from_pool_uuid, &item->from_pool_name);
   read_ref (from, "host", &item->from_host_uuid, &item->from_host_name);
   read_ref (to, "pool", &item->to_pool_uuid, &item->to_pool_name);
@@ -2031,6 +2106,9 @@ ferry_plan_new_from_json (JsonNode  *node,
   self->compression = enum_from_nick (FERRY_TYPE_COMPRESSION, _ferry_json_get_string (object, "compression"),
                                       FERRY_COMPRESSION_POOL_DEFAULT);
   self->force = json_object_get_boolean_member_with_default (object, "force", FALSE);
+  /* Plans from before relays had none: "auto". */
+  if (!ferry_relay_mode_from_string (_ferry_json_get_string (object, "relay"), &self->relay))
+    self->relay = FERRY_RELAY_AUTO;
   self->evacuation_batch_size = CLAMP (_ferry_json_get_int (object, "evacuation_batch_size", 0), 0, 1000);
 
   if (self->source_pool_uuid == NULL || self->destination_pool_uuid == NULL)

@@ -42,10 +42,12 @@
  *     "network": {"uuid", "name"} | null,          null: the management network
  *     "compression": "pool-default" | "on" | "off",
  *     "force": false,
+ *     "relay": "auto" | "always" | "never",        ferry-relay.h; absent: "auto"
  *     "evacuation_batch_size": 0,                  0: the pool's value, else 10
  *     "items": [ {
  *        "vm": {"uuid", "name"}, "operation": "O2", "power_state": "running",
  *        "memory": bytes, "vgpu_state": bytes,
+ *        "relay": false,                           true: through this computer
  *        "from": { "pool": {…}, "host": {…} | null },
  *        "to":   { "pool": {…}, "host": {…} | null },
  *        "network": {"uuid", "name"} | null,       the network that carries it
@@ -203,6 +205,13 @@ const FerryEstimate *ferry_plan_item_get_estimate     (FerryPlanItem *self);
 void             ferry_plan_item_set_estimate         (FerryPlanItem *self,
                                                        const FerryEstimate *estimate);
 gboolean         ferry_plan_item_is_cross_pool        (FerryPlanItem *self);
+/* TRUE when the VM moves through this computer (ferry-relay.h): asked for
+ * (ALWAYS), or chosen when the job found the pools cannot reach each other
+ * (AUTO; the item changes then). */
+gboolean         ferry_plan_item_get_relay            (FerryPlanItem *self);
+/* For a relayed item, the translated "through this computer" explanation
+ * (halted VMs only, this computer's links) for the wizard and CLI; else NULL. */
+const char      *ferry_plan_item_get_relay_text       (FerryPlanItem *self);
 
 /* The plan. */
 #define FERRY_TYPE_PLAN (ferry_plan_get_type ())
@@ -274,6 +283,10 @@ gboolean          ferry_plan_get_effective_compression (FerryPlan       *self);
 void              ferry_plan_set_force              (FerryPlan          *self,
                                                      gboolean            force);
 gboolean          ferry_plan_get_force              (FerryPlan          *self);
+/* Relay moves (ferry_move_request_set_relay()); change before queueing. */
+FerryRelayMode    ferry_plan_get_relay_mode         (FerryPlan          *self);
+void              ferry_plan_set_relay_mode         (FerryPlan          *self,
+                                                     FerryRelayMode      mode);
 /* O5: VMs that leave at once (R3); 0: the pool's value, else 10. */
 void              ferry_plan_set_evacuation_batch_size (FerryPlan       *self,
                                                      guint               size);

@@ -1,0 +1,627 @@
+/* ferry-sim-transfer.c: GET /export and PUT /import, streaming XVA
+ * (export.ml, import.ml, stream_vdi.ml), as tasks with progress and cancel
+ *
+ * An export writes one tar entry per "wrote-chunk": the next block is made
+ * only once the last one left, so a slow reader slows the export and the
+ * memory stays one block. An import parses the body as it arrives
+ * ("got-chunk", not accumulated) and checks every byte (ferry-sim-xva.c).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ferry-sim-transfer"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ferry-sim-checks.h"
+#include "ferry-sim-error.h"
+#include "ferry-sim-faults.h"
+#include "ferry-sim-lifecycle.h"
+#include "ferry-sim-ops.h"
+#include "ferry-sim-rpc-private.h"
+#include "ferry-sim-transfer.h"
+#include "ferry-sim-world.h"
+#include "ferry-sim-xva.h"
+
+typedef struct
+{
+  gatomicrefcount    ref_count;
+  FerrySimPool      *pool;
+  SoupServerMessage *msg;      /* unowned: it owns us */
+  char              *task_ref;
+  char              *vm_ref;   /* export: the VM */
+  GCancellable      *cancellable;
+  gboolean           done;     /* the task is finished */
+
+  FerrySimXvaWriter *writer;
+  GConverter        *gzip;
+  gboolean           writer_done;
+
+  FerrySimXvaReader *reader;
+  double             last_progress;
+} Transfer;
+
+G_LOCK_DEFINE_STATIC (transfers);
+static GHashTable *transfers;  /* task ref → Transfer */
+
+static void
+transfer_free (Transfer *transfer)
+{
+  G_LOCK (transfers);
+  if (transfers != NULL && g_hash_table_lookup (transfers, transfer->task_ref) == transfer)
+    g_hash_table_remove (transfers, transfer->task_ref);
+  G_UNLOCK (transfers);
+  ferry_sim_xva_writer_free (transfer->writer);
+  ferry_sim_xva_reader_free (transfer->reader);
+  g_clear_object (&transfer->gzip);
+  g_clear_object (&transfer->cancellable);
+  g_clear_object (&transfer->pool);
+  g_free (transfer->task_ref);
+  g_free (transfer->vm_ref);
+  g_free (transfer);
+}
+
+gboolean
+ferry_sim_transfer_is_path (const char *path)
+{
+  return g_strcmp0 (path, "/export") == 0 || g_strcmp0 (path, "/import") == 0;
+}
+
+gboolean
+_ferry_sim_transfer_cancel (const char *task_ref)
+{
+  Transfer *transfer;
+
+  G_LOCK (transfers);
+  transfer = transfers ? g_hash_table_lookup (transfers, task_ref) : NULL;
+  if (transfer != NULL)
+    g_cancellable_cancel (transfer->cancellable);
+  G_UNLOCK (transfers);
+  return transfer != NULL;
+}
+
+static void
+close_connection (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
+/* A dropped link: every connection to the pool's master closes (its
+ * clients reconnect), as when a firewall cuts the source off. */
+typedef struct
+{
+  GWeakRef  world;
+  char     *host_ref;
+} Drop;
+
+static gboolean
+drop_cb (gpointer data)
+{
+  Drop *drop = data;
+  g_autoptr(FerrySimWorld) world = g_weak_ref_get (&drop->world);
+
+  if (world != NULL)
+    ferry_sim_world_drop_connections (world, drop->host_ref, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drop_free (gpointer data)
+{
+  Drop *drop = data;
+
+  g_weak_ref_clear (&drop->world);
+  g_free (drop->host_ref);
+  g_free (drop);
+}
+
+static void
+drop_connections (Transfer *transfer)
+{
+  FerrySimRow *master = ferry_sim_pool_get_master (transfer->pool);
+  FerrySimWorld *world = ferry_sim_pool_get_world (transfer->pool);
+  Drop *drop;
+
+  close_connection (transfer->msg);
+  if (world == NULL || master == NULL)
+    return;
+  drop = g_new0 (Drop, 1);
+  g_weak_ref_init (&drop->world, world);
+  drop->host_ref = g_strdup (master->ref);
+  _ferry_sim_idle_add (drop_cb, drop, drop_free);
+}
+
+static void
+finish_task (Transfer     *transfer,
+             const char   *result,
+             const GError *error)
+{
+  FerrySimDb *db = ferry_sim_pool_get_db (transfer->pool);
+
+  if (transfer->done)
+    return;
+  transfer->done = TRUE;
+  if (transfer->vm_ref != NULL)
+    ferry_sim_ops_remove_operation (db, transfer->vm_ref, transfer->task_ref);
+  ferry_sim_ops_task_finish (db, transfer->task_ref, result, error);
+}
+
+static void
+set_progress (Transfer *transfer,
+              double    progress)
+{
+  if (progress - transfer->last_progress < 0.01 || progress >= 1.0)
+    return;
+  transfer->last_progress = progress;
+  ferry_sim_ops_task_set_progress (ferry_sim_pool_get_db (transfer->pool), transfer->task_ref, progress);
+}
+
+static void
+reply_error (SoupServerMessage *msg,
+             guint              status,
+             const GError      *error)
+{
+  g_auto(GStrv) description = ferry_sim_failure_description (error);
+  g_autofree char *text = g_strjoinv (" ", description);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+/* session_id, then the task (task_id, or a new one) */
+static Transfer *
+transfer_new (FerrySimPool      *pool,
+              SoupServerMessage *msg,
+              GHashTable        *query,
+              const char        *name)
+{
+  FerrySimDb *db = ferry_sim_pool_get_db (pool);
+  const char *session = query ? g_hash_table_lookup (query, "session_id") : NULL;
+  const char *task_id = query ? g_hash_table_lookup (query, "task_id") : NULL;
+  FerrySimRow *task = task_id ? ferry_sim_db_lookup_in (db, "task", task_id) : NULL;
+  Transfer *transfer;
+
+  /* Xapi_http.assert_credentials_ok: HTTP 401 without a valid session. */
+  if (session == NULL || ferry_sim_db_lookup_in (db, "session", session) == NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+      return NULL;
+    }
+  if (task_id != NULL && (task == NULL || g_strcmp0 (ferry_sim_row_get_string (task, "status"), "pending") != 0))
+    {
+      g_autoptr(GError) error = ferry_sim_failure_new ("HANDLE_INVALID", "task", task_id, NULL);
+
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, error);
+      return NULL;
+    }
+  if (task == NULL)
+    task = ferry_sim_ops_task_create (db, name, NULL);
+
+  transfer = g_new0 (Transfer, 1);
+  g_atomic_ref_count_init (&transfer->ref_count);
+  transfer->pool = g_object_ref (pool);
+  transfer->msg = msg;
+  transfer->task_ref = g_strdup (task->ref);
+  transfer->cancellable = g_cancellable_new ();
+  ferry_sim_ops_task_set_progress (db, task->ref, 0.0);
+  ferry_sim_ops_task_set_cancellable (db, task->ref, TRUE);
+
+  G_LOCK (transfers);
+  if (transfers == NULL)
+    transfers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_replace (transfers, transfer->task_ref, transfer);
+  G_UNLOCK (transfers);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "task-id", task->ref);
+  g_object_set_data_full (G_OBJECT (msg), "ferry-sim-transfer", transfer, (GDestroyNotify) transfer_free);
+  return transfer;
+}
+
+static gboolean
+check_cancelled (Transfer *transfer)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_cancellable_is_cancelled (transfer->cancellable) || transfer->done)
+    return transfer->done;
+  error = ferry_sim_failure_new ("TASK_CANCELLED", transfer->task_ref, NULL);
+  if (transfer->reader != NULL)
+    ferry_sim_xva_reader_abort (transfer->reader);
+  finish_task (transfer, NULL, error);
+  close_connection (transfer->msg);
+  return TRUE;
+}
+
+/* Export -------------------------------------------------------------------- */
+
+static void
+export_next (Transfer *transfer)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (transfer->msg);
+  FerrySimWorld *world = ferry_sim_pool_get_world (transfer->pool);
+  g_autoptr(GByteArray) piece = g_byte_array_new ();
+  gint64 total = ferry_sim_xva_writer_get_total (transfer->writer);
+  double progress = total > 0 ? (double) ferry_sim_xva_writer_get_done (transfer->writer) / total : 1.0;
+  gboolean corrupt = FALSE, drop = FALSE;
+
+  if (check_cancelled (transfer))
+    return;
+
+  if (world != NULL)
+    ferry_sim_faults_check_transfer (world, transfer->pool, transfer->vm_ref, progress, &corrupt, &drop);
+  if (drop)
+    {
+      g_autoptr(GError) error = ferry_sim_failure_new ("CLIENT_ERROR", "Unix.Unix_error(Unix.EPIPE, \"write\", \"\")", NULL);
+
+      finish_task (transfer, NULL, error);
+      drop_connections (transfer);
+      return;
+    }
+  if (corrupt)
+    ferry_sim_xva_writer_corrupt_next (transfer->writer);
+  set_progress (transfer, progress);
+
+  while (piece->len == 0 && !transfer->writer_done)
+    {
+      g_autoptr(GByteArray) raw = g_byte_array_new ();
+
+      transfer->writer_done = !ferry_sim_xva_writer_next (transfer->writer, raw);
+      if (transfer->gzip == NULL)
+        {
+          g_byte_array_append (piece, raw->data, raw->len);
+          continue;
+        }
+      {
+        gsize in_off = 0;
+
+        for (;;)
+          {
+            guint8 out[64 * 1024];
+            gsize read = 0, written = 0;
+            GConverterResult result;
+
+            result = g_converter_convert (transfer->gzip, raw->data + in_off, raw->len - in_off, out, sizeof out,
+                                          transfer->writer_done ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                          &read, &written, NULL);
+            in_off += read;
+            g_byte_array_append (piece, out, written);
+            if (result == G_CONVERTER_ERROR || result == G_CONVERTER_FINISHED)
+              break;
+            if (in_off >= raw->len && !transfer->writer_done && written < sizeof out)
+              break;
+          }
+      }
+    }
+
+  if (piece->len > 0)
+    {
+      gsize len = piece->len;
+
+      soup_message_body_append (body, SOUP_MEMORY_TAKE, g_byte_array_free (g_steal_pointer (&piece), FALSE), len);
+    }
+  if (transfer->writer_done)
+    soup_message_body_complete (body);
+}
+
+static void
+on_export_wrote_chunk_cb (SoupServerMessage *msg,
+                          Transfer          *transfer)
+{
+  if (!transfer->writer_done)
+    export_next (transfer);
+}
+
+static void
+on_export_wrote_body_cb (SoupServerMessage *msg,
+                         Transfer          *transfer)
+{
+  ferry_sim_ops_task_set_progress (ferry_sim_pool_get_db (transfer->pool), transfer->task_ref, 1.0);
+  finish_task (transfer, NULL, NULL);
+}
+
+static void
+on_finished_cb (SoupServerMessage *msg,
+                Transfer          *transfer)
+{
+  if (!transfer->done)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The client went away. */
+      if (g_cancellable_is_cancelled (transfer->cancellable))
+        error = ferry_sim_failure_new ("TASK_CANCELLED", transfer->task_ref, NULL);
+      else if (transfer->reader != NULL)
+        error = ferry_sim_failure_new ("IMPORT_ERROR_PREMATURE_EOF", NULL);
+      else
+        error = ferry_sim_failure_new ("CLIENT_ERROR", "Unix.Unix_error(Unix.EPIPE, \"write\", \"\")", NULL);
+      if (transfer->reader != NULL)
+        ferry_sim_xva_reader_abort (transfer->reader);
+      finish_task (transfer, NULL, error);
+    }
+}
+
+static void
+handle_export (FerrySimPool      *pool,
+               SoupServerMessage *msg,
+               GHashTable        *query)
+{
+  FerrySimDb *db = ferry_sim_pool_get_db (pool);
+  const char *uuid = g_hash_table_lookup (query, "uuid");
+  const char *ref = g_hash_table_lookup (query, "ref");
+  const char *compression = g_hash_table_lookup (query, "use_compression");
+  FerrySimRow *vm = NULL;
+  SoupMessageHeaders *headers;
+  Transfer *transfer;
+  const char *power;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+  transfer = transfer_new (pool, msg, query, "VM.export");
+  if (transfer == NULL)
+    return;
+
+  if (uuid != NULL)
+    vm = ferry_sim_db_lookup_uuid (db, ferry_sim_schema_lookup_class ("VM"), uuid);
+  else if (ref != NULL)
+    vm = ferry_sim_db_lookup_in (db, "VM", ref);
+  power = vm ? ferry_sim_row_get_string (vm, "power_state") : NULL;
+
+  if (vm == NULL)
+    error = ferry_sim_failure_new ("HANDLE_INVALID", "VM", uuid ? uuid : ref ? ref : "", NULL);
+  else if (g_strcmp0 (power, "Halted") != 0 && g_strcmp0 (power, "Suspended") != 0)
+    {
+      g_autofree char *actual = g_ascii_strdown (power ? power : "", -1);
+
+      error = ferry_sim_failure_new ("VM_BAD_POWER_STATE", vm->ref, "halted", actual, NULL);
+    }
+  else if (compression != NULL && g_ascii_strcasecmp (compression, "zstd") == 0)
+    error = ferry_sim_failure_new ("VALUE_NOT_SUPPORTED", "use_compression", "zstd",
+                                   "The simulator compresses exports with gzip only", NULL);
+  else
+    ferry_sim_ops_check_idle (vm, "VM", &error);
+  if (error != NULL)
+    {
+      reply_error (msg, vm == NULL ? SOUP_STATUS_NOT_FOUND : SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
+      finish_task (transfer, NULL, error);
+      return;
+    }
+
+  transfer->vm_ref = g_strdup (vm->ref);
+  ferry_sim_ops_add_operation (db, vm, transfer->task_ref, "export");
+  transfer->writer = ferry_sim_xva_writer_new (pool, vm);
+  if (compression != NULL && (g_ascii_strcasecmp (compression, "gzip") == 0 || g_ascii_strcasecmp (compression, "true") == 0))
+    transfer->gzip = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1));
+
+  headers = soup_server_message_get_response_headers (msg);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "application/octet-stream", NULL);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_export_wrote_chunk_cb), transfer);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_export_wrote_body_cb), transfer);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_finished_cb), transfer);
+  export_next (transfer);
+}
+
+/* Import -------------------------------------------------------------------- */
+
+static void
+import_failed (Transfer     *transfer,
+               const GError *error)
+{
+  g_debug ("Import %s failed: %s", transfer->task_ref, error->message);
+  ferry_sim_xva_reader_abort (transfer->reader);
+  finish_task (transfer, NULL, error);
+  /* xapi stops reading and closes the connection. */
+  close_connection (transfer->msg);
+}
+
+static void
+on_import_got_chunk_cb (SoupServerMessage *msg,
+                        GBytes            *chunk,
+                        Transfer          *transfer)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (chunk, &length);
+  gint64 total;
+
+  if (transfer->done || check_cancelled (transfer))
+    return;
+  if (!ferry_sim_xva_reader_feed (transfer->reader, data, length, &error))
+    {
+      import_failed (transfer, error);
+      return;
+    }
+  total = ferry_sim_xva_reader_get_total (transfer->reader);
+  if (total > 0)
+    set_progress (transfer, (double) ferry_sim_xva_reader_get_verified (transfer->reader) / total);
+}
+
+void
+ferry_sim_transfer_got_headers (FerrySimPool      *pool,
+                                SoupServerMessage *msg,
+                                const char        *path,
+                                GHashTable        *query)
+{
+  FerrySimDb *db = ferry_sim_pool_get_db (pool);
+  const char *sr_id = query ? g_hash_table_lookup (query, "sr_id") : NULL;
+  const char *sr_uuid = query ? g_hash_table_lookup (query, "sr_uuid") : NULL;
+  const char *restore = query ? g_hash_table_lookup (query, "restore") : NULL;
+  FerrySimRow *sr = NULL;
+  Transfer *transfer;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (path, "/import") != 0)
+    return;
+  if (!g_str_equal (soup_server_message_get_method (msg), "PUT"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+  transfer = transfer_new (pool, msg, query, "VM.import");
+  if (transfer == NULL)
+    return;
+
+  if (sr_id != NULL)
+    sr = ferry_sim_db_lookup_in (db, "SR", sr_id);
+  else if (sr_uuid != NULL)
+    sr = ferry_sim_db_lookup_uuid (db, ferry_sim_schema_lookup_class ("SR"), sr_uuid);
+  else
+    {
+      FerrySimRow *pool_row = ferry_sim_pool_get_pool_row (pool);
+
+      sr = pool_row ? ferry_sim_follow (db, pool_row, "default_SR") : NULL;
+      if (sr == NULL)
+        error = ferry_sim_failure_new ("DEFAULT_SR_NOT_FOUND", FERRY_SIM_NULL_REF, NULL);
+    }
+  if (error == NULL && sr == NULL)
+    error = ferry_sim_failure_new ("HANDLE_INVALID", "SR", sr_id ? sr_id : sr_uuid, NULL);
+  else if (error == NULL && g_strcmp0 (ferry_sim_row_get_string (sr, "content_type"), "iso") == 0)
+    error = ferry_sim_failure_new ("SR_OPERATION_NOT_SUPPORTED", sr->ref, NULL);
+  if (error != NULL)
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, error);
+      finish_task (transfer, NULL, error);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      return;
+    }
+
+  transfer->reader = ferry_sim_xva_reader_new (pool, sr->ref, g_strcmp0 (restore, "true") == 0);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_import_got_chunk_cb), transfer);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_finished_cb), transfer);
+}
+
+static void
+handle_import (FerrySimPool      *pool,
+               SoupServerMessage *msg)
+{
+  Transfer *transfer = g_object_get_data (G_OBJECT (msg), "ferry-sim-transfer");
+  FerrySimDb *db = ferry_sim_pool_get_db (pool);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *result = NULL;
+  g_autofree char *verified = NULL;
+  FerrySimRow *task, *vm;
+
+  if (transfer == NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      return;
+    }
+  if (check_cancelled (transfer) || transfer->done)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+      return;
+    }
+  if (!ferry_sim_xva_reader_finish (transfer->reader, &error))
+    {
+      import_failed (transfer, error);
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
+      return;
+    }
+
+  vm = ferry_sim_db_lookup_in (db, "VM", ferry_sim_xva_reader_get_vm_ref (transfer->reader));
+  if (vm != NULL)
+    ferry_sim_lifecycle_refresh_vm (db, vm);
+  task = ferry_sim_db_lookup_in (db, "task", transfer->task_ref);
+  verified = g_strdup_printf ("%" G_GINT64_FORMAT, ferry_sim_xva_reader_get_verified (transfer->reader));
+  if (task != NULL)
+    ferry_sim_db_map_set (db, task, "other_config", "sim_verified_bytes", verified);
+  result = g_strdup_printf ("<value><array><data><value>%s</value></data></array></value>",
+                            ferry_sim_xva_reader_get_vm_ref (transfer->reader));
+  ferry_sim_ops_task_set_progress (db, transfer->task_ref, 1.0);
+  finish_task (transfer, result, NULL);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
+void
+ferry_sim_transfer_handle (FerrySimPool      *pool,
+                           SoupServerMessage *msg,
+                           const char        *path,
+                           GHashTable        *query)
+{
+  if (g_str_equal (path, "/export"))
+    handle_export (pool, msg, query);
+  else
+    handle_import (pool, msg);
+}
+
+/* task.create and VM.destroy ---------------------------------------------- */
+
+static void
+task_create (FerrySimCall *call)
+{
+  FerrySimDb *db = ferry_sim_call_get_db (call);
+  FerrySimRow *task = ferry_sim_ops_task_create (db, ferry_sim_call_get_arg_string (call, 0), NULL);
+
+  ferry_sim_db_set_string (db, task, "name_description", ferry_sim_call_get_arg_string (call, 1));
+  ferry_sim_call_return_string (call, task->ref);
+}
+
+static void
+vm_destroy (FerrySimCall *call)
+{
+  FerrySimDb *db = ferry_sim_call_get_db (call);
+  GError *error = NULL;
+  FerrySimRow *vm = ferry_sim_call_get_arg_row (call, 0, "VM", &error);
+  const char *power;
+  const char * const devices[] = { "VBDs", "VIFs" };
+  const char * const metrics[] = { "metrics", "guest_metrics" };
+
+  if (vm == NULL || !ferry_sim_ops_check_idle (vm, "VM", &error))
+    {
+      ferry_sim_call_return_error (call, error);
+      return;
+    }
+  power = ferry_sim_row_get_string (vm, "power_state");
+  if (g_strcmp0 (power, "Halted") != 0 && g_strcmp0 (power, "Suspended") != 0)
+    {
+      g_autofree char *actual = g_ascii_strdown (power ? power : "", -1);
+
+      ferry_sim_call_return_error (call, ferry_sim_failure_new ("VM_BAD_POWER_STATE", vm->ref, "halted", actual, NULL));
+      return;
+    }
+  if (ferry_sim_row_get_bool (vm, "is_control_domain"))
+    {
+      ferry_sim_call_return_error (call, ferry_sim_failure_new ("OPERATION_NOT_ALLOWED", "control domain", NULL));
+      return;
+    }
+
+  /* The VM and its devices; its disks stay (xapi's VM.destroy). */
+  for (guint d = 0; d < G_N_ELEMENTS (devices); d++)
+    {
+      g_autoptr(GPtrArray) rows = ferry_sim_follow_set (db, vm, devices[d]);
+
+      for (guint i = 0; i < rows->len; i++)
+        ferry_sim_db_delete_row (db, g_ptr_array_index (rows, i));
+    }
+  for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+    {
+      FerrySimRow *row = ferry_sim_follow (db, vm, metrics[m]);
+
+      if (row != NULL)
+        ferry_sim_db_delete_row (db, row);
+    }
+  ferry_sim_db_delete_row (db, vm);
+  ferry_sim_call_return_void (call);
+}
+
+static const FerrySimMethodDef transfer_methods[] = {
+  { "task.create", task_create, FERRY_SIM_METHOD_NO_ASYNC, 2, { "string", "string" } },
+  { "VM.destroy", vm_destroy, 0, 1, { "VM ref" } },
+};
+
+void
+_ferry_sim_transfer_register (void)
+{
+  ferry_sim_rpc_register (transfer_methods, G_N_ELEMENTS (transfer_methods));
+}

@@ -1,0 +1,338 @@
+/* test-sim-xva.c: simulated disk contents and XVA streams (ferry-sim-xva.h),
+ * and GET /export, PUT /import on the wire (ferry-sim-transfer.h)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "ferry-sim-error.h"
+#include "ferry-sim-scenario.h"
+#include "ferry-sim-test-server.h"
+#include "ferry-sim-world.h"
+#include "ferry-sim-xva.h"
+
+#define MiB (1024 * 1024)
+
+static const char scenario[] =
+  "{ \"users\": { \"root\": \"demo\" },\n"
+  "  \"pools\": [\n"
+  "   { \"name\": \"A\", \"hosts\": [ { \"name\": \"a-1\" } ],\n"
+  "     \"srs\": [ { \"name\": \"A-NFS\", \"type\": \"nfs\", \"size\": \"10 GiB\" } ],\n"
+  "     \"vms\": [ { \"name\": \"v\", \"disks\": [ { \"size\": \"6 MiB\", \"sr\": \"A-NFS\", \"used\": \"2 MiB\" },\n"
+  "                                         { \"size\": \"1500000\", \"sr\": \"A-NFS\", \"used\": \"1 MiB\" } ] } ] },\n"
+  "   { \"name\": \"B\", \"hosts\": [ { \"name\": \"b-1\" } ],\n"
+  "     \"srs\": [ { \"name\": \"B-NFS\", \"type\": \"nfs\", \"size\": \"10 GiB\" } ] } ] }\n";
+
+static GPtrArray *
+load_pools (void)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *pools = ferry_sim_scenario_load_data (scenario, strlen (scenario), "xva", "demo", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (pools->len, ==, 2);
+  return pools;
+}
+
+static FerrySimRow *
+find_row (FerrySimPool *pool,
+          const char   *cls,
+          const char   *name)
+{
+  GPtrArray *rows = ferry_sim_db_get_rows_by_name (ferry_sim_pool_get_db (pool), cls);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (ferry_sim_row_get_string (g_ptr_array_index (rows, i), "name_label"), name) == 0)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+static guint
+count_rows (FerrySimPool *pool,
+            const char   *cls)
+{
+  return ferry_sim_db_get_rows_by_name (ferry_sim_pool_get_db (pool), cls)->len;
+}
+
+static GByteArray *
+export_vm (FerrySimPool *pool,
+           gboolean      corrupt)
+{
+  FerrySimXvaWriter *writer = ferry_sim_xva_writer_new (pool, find_row (pool, "VM", "v"));
+  GByteArray *out = g_byte_array_new ();
+
+  if (corrupt)
+    ferry_sim_xva_writer_corrupt_next (writer);
+  while (ferry_sim_xva_writer_next (writer, out))
+    ;
+  /* Written blocks (2 + 1), and the first and last of each disk. */
+  g_assert_cmpint (ferry_sim_xva_writer_get_done (writer), ==, ferry_sim_xva_writer_get_total (writer));
+  ferry_sim_xva_writer_free (writer);
+  return out;
+}
+
+/* Feeds @data in pieces of odd sizes, as a network would. */
+static gboolean
+import_bytes (FerrySimXvaReader *reader,
+              const guint8      *data,
+              gsize              length,
+              GError           **error)
+{
+  gsize step = 777;
+
+  for (gsize off = 0; off < length; off += step, step = step * 3 % 65521 + 1)
+    if (!ferry_sim_xva_reader_feed (reader, data + off, MIN (step, length - off), error))
+      return FALSE;
+  return ferry_sim_xva_reader_finish (reader, error);
+}
+
+static void
+test_content (void)
+{
+  FerrySimDiskContent a, b;
+  g_autofree guint8 *x = g_malloc (MiB);
+  g_autofree guint8 *y = g_malloc (MiB);
+  gint64 written = 0;
+
+  ferry_sim_disk_content_init (&a, "seed-a", 100 * MiB, 30 * MiB + 1);
+  ferry_sim_disk_content_init (&b, "seed-b", 100 * MiB, 30 * MiB + 1);
+  g_assert_cmpint (a.n_blocks, ==, 100);
+  g_assert_cmpint (a.n_written, ==, 31);
+  for (gint64 i = 0; i < a.n_blocks; i++)
+    written += ferry_sim_disk_content_is_written (&a, i);
+  g_assert_cmpint (written, ==, 31);
+
+  /* Deterministic, different per seed, zeros where unwritten. */
+  for (gint64 i = 0; i < a.n_blocks; i++)
+    {
+      ferry_sim_disk_content_fill (&a, i, x);
+      ferry_sim_disk_content_fill (&a, i, y);
+      g_assert_true (memcmp (x, y, MiB) == 0);
+      if (ferry_sim_disk_content_is_written (&a, i))
+        {
+          g_assert_cmpuint (x[0] & 1, ==, 1);
+          ferry_sim_disk_content_fill (&b, i, y);
+          g_assert_false (memcmp (x, y, MiB) == 0);
+        }
+      else
+        {
+          memset (y, 0, MiB);
+          g_assert_true (memcmp (x, y, MiB) == 0);
+        }
+    }
+
+  /* A short last block. */
+  ferry_sim_disk_content_init (&a, "s", 1500000, 1500000);
+  g_assert_cmpint (a.n_blocks, ==, 2);
+  g_assert_cmpuint (ferry_sim_disk_content_block_length (&a, 1), ==, 1500000 - MiB);
+}
+
+static void
+test_roundtrip (void)
+{
+  g_autoptr(GPtrArray) pools = load_pools ();
+  FerrySimPool *src = g_ptr_array_index (pools, 0), *dst = g_ptr_array_index (pools, 1);
+  g_autoptr(GByteArray) xva = export_vm (src, FALSE);
+  FerrySimRow *sr = find_row (dst, "SR", "B-NFS");
+  FerrySimXvaReader *reader = ferry_sim_xva_reader_new (dst, sr->ref, FALSE);
+  g_autoptr(GError) error = NULL;
+  guint vdis = count_rows (dst, "VDI");
+  gint64 used = ferry_sim_row_get_int (sr, "physical_utilisation");
+  FerrySimRow *vm;
+
+  /* The tar starts with ova.xml, as xapi's does. */
+  g_assert_cmpstr ((const char *) xva->data, ==, "ova.xml");
+  g_assert_true (import_bytes (reader, xva->data, xva->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ferry_sim_xva_reader_get_verified (reader), ==, 6 * MiB + 1500000);
+  g_assert_cmpint (ferry_sim_xva_reader_get_verified (reader), ==, ferry_sim_xva_reader_get_total (reader));
+
+  vm = ferry_sim_db_lookup (ferry_sim_pool_get_db (dst), ferry_sim_xva_reader_get_vm_ref (reader));
+  g_assert_nonnull (vm);
+  g_assert_cmpstr (ferry_sim_row_get_string (vm, "name_label"), ==, "v");
+  g_assert_cmpstr (ferry_sim_row_get_string (vm, "power_state"), ==, "Halted");
+  g_assert_cmpstr (ferry_sim_row_get_uuid (vm), !=, ferry_sim_row_get_uuid (find_row (src, "VM", "v")));
+  g_assert_cmpuint (count_rows (dst, "VDI"), ==, vdis + 2);
+  g_assert_cmpint (ferry_sim_row_get_int (sr, "physical_utilisation"), >, used);
+  g_assert_cmpstr (ferry_sim_row_get_string (sr, "name_label"), ==, "B-NFS");
+
+  /* xapi's cleanup: nothing is left. */
+  ferry_sim_xva_reader_abort (reader);
+  g_assert_cmpuint (count_rows (dst, "VDI"), ==, vdis);
+  g_assert_cmpint (ferry_sim_row_get_int (sr, "physical_utilisation"), ==, used);
+  ferry_sim_xva_reader_free (reader);
+}
+
+static void
+test_gzip (void)
+{
+  g_autoptr(GPtrArray) pools = load_pools ();
+  g_autoptr(GByteArray) xva = export_vm (g_ptr_array_index (pools, 0), FALSE);
+  g_autoptr(GConverter) gzip = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1));
+  g_autofree guint8 *out = g_malloc (xva->len + 65536);
+  gsize read = 0, written = 0;
+  FerrySimPool *dst = g_ptr_array_index (pools, 1);
+  FerrySimXvaReader *reader = ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_converter_convert (gzip, xva->data, xva->len, out, xva->len + 65536,
+                                        G_CONVERTER_INPUT_AT_END, &read, &written, &error), ==, G_CONVERTER_FINISHED);
+  g_assert_cmpuint (written, <, xva->len);
+  g_assert_true (import_bytes (reader, out, written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ferry_sim_xva_reader_get_verified (reader), ==, 6 * MiB + 1500000);
+  ferry_sim_xva_reader_free (reader);
+}
+
+static void
+test_corrupt (void)
+{
+  g_autoptr(GPtrArray) pools = load_pools ();
+  g_autoptr(GByteArray) xva = export_vm (g_ptr_array_index (pools, 0), TRUE);
+  FerrySimPool *dst = g_ptr_array_index (pools, 1);
+  FerrySimXvaReader *reader = ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) description = NULL;
+
+  g_assert_false (import_bytes (reader, xva->data, xva->len, &error));
+  description = ferry_sim_failure_description (error);
+  g_assert_cmpstr (description[0], ==, "IMPORT_ERROR_GENERIC");
+  g_assert_true (g_str_has_prefix (description[1], "Block Ref:"));
+  g_assert_nonnull (strstr (description[1], "checksum failed: original = "));
+  ferry_sim_xva_reader_abort (reader);
+  g_assert_null (find_row (dst, "VM", "v"));
+  ferry_sim_xva_reader_free (reader);
+}
+
+static void
+test_truncated (void)
+{
+  g_autoptr(GPtrArray) pools = load_pools ();
+  g_autoptr(GByteArray) xva = export_vm (g_ptr_array_index (pools, 0), FALSE);
+  FerrySimPool *dst = g_ptr_array_index (pools, 1);
+  FerrySimXvaReader *reader = ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) description = NULL;
+
+  g_assert_false (import_bytes (reader, xva->data, xva->len / 2, &error));
+  description = ferry_sim_failure_description (error);
+  g_assert_cmpstr (description[0], ==, "IMPORT_ERROR_PREMATURE_EOF");
+  ferry_sim_xva_reader_abort (reader);
+  g_assert_null (find_row (dst, "VM", "v"));
+  ferry_sim_xva_reader_free (reader);
+
+  /* Not an XVA at all. */
+  reader = ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
+  {
+    guint8 header[512];
+
+    g_clear_error (&error);
+    ferry_sim_tar_header (header, "something.txt", 3);
+    g_assert_false (ferry_sim_xva_reader_feed (reader, header, sizeof header, &error));
+    g_clear_pointer (&description, g_strfreev);
+    description = ferry_sim_failure_description (error);
+    g_assert_cmpstr (description[0], ==, "IMPORT_ERROR_UNEXPECTED_FILE");
+  }
+  ferry_sim_xva_reader_free (reader);
+}
+
+/* On the wire ---------------------------------------------------------------- */
+
+static FerrySimWorld *
+make_world (gpointer data)
+{
+  g_autoptr(FerrySimWorld) world = ferry_sim_world_new ();
+  g_autoptr(GPtrArray) pools = load_pools ();
+
+  for (guint i = 0; i < pools->len; i++)
+    ferry_sim_world_add_pool (world, g_ptr_array_index (pools, i));
+  return g_steal_pointer (&world);
+}
+
+static char *
+first_ref (const char *url,
+           const char *method,
+           const char *session,
+           const char *name)
+{
+  g_autofree char *params = g_strdup_printf ("[\"%s\", \"%s\"]", session, name);
+  g_autoptr(JsonNode) refs = ferry_sim_test_jsonrpc_result (url, method, params);
+
+  return g_strdup (json_array_get_string_element (json_node_get_array (refs), 0));
+}
+
+static void
+test_wire (void)
+{
+  FerrySimTestServer *server = ferry_sim_test_server_start (make_world, NULL);
+  g_autofree char *a = ferry_sim_test_server_dup_master_url (server, "A", FALSE);
+  g_autofree char *b = ferry_sim_test_server_dup_master_url (server, "B", FALSE);
+  g_autofree char *sa = ferry_sim_test_login (a);
+  g_autofree char *sb = ferry_sim_test_login (b);
+  g_autofree char *vm = first_ref (a, "VM.get_by_name_label", sa, "v");
+  g_autofree char *sr = first_ref (b, "SR.get_by_name_label", sb, "B-NFS");
+  g_autofree char *task_params = g_strdup_printf ("[\"%s\", \"import\", \"\"]", sb);
+  g_autoptr(JsonNode) task = ferry_sim_test_jsonrpc_result (b, "task.create", task_params);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = g_strdup_printf ("%sexport?session_id=OpaqueRef:nope&ref=%s", a, vm);
+  g_autofree char *get = g_strdup_printf ("%sexport?session_id=%s&ref=%s&use_compression=gzip", a, sa, vm);
+  g_autofree char *put = NULL;
+  g_autofree char *record_params = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonNode) record = NULL;
+
+  /* No session: HTTP 401, as Xapi_http.assert_credentials_ok. */
+  msg = soup_message_new ("GET", bad);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_UNAUTHORIZED);
+  g_clear_object (&msg);
+  g_clear_pointer (&body, g_bytes_unref);
+
+  msg = soup_message_new ("GET", get);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_cmpint (soup_message_headers_get_encoding (soup_message_get_response_headers (msg)), ==, SOUP_ENCODING_CHUNKED);
+  /* gzip magic */
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (body, NULL))[0], ==, 0x1f);
+  g_clear_object (&msg);
+
+  put = g_strdup_printf ("%simport?session_id=%s&sr_id=%s&task_id=%s", b, sb, sr, json_node_get_string (task));
+  msg = soup_message_new ("PUT", put);
+  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+
+  record_params = g_strdup_printf ("[\"%s\", \"%s\"]", sb, json_node_get_string (task));
+  record = ferry_sim_test_jsonrpc_result (b, "task.get_record", record_params);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (record), "status"), ==, "success");
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (record), "result"), "OpaqueRef:"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (record), "other_config"),
+                                                  "sim_verified_bytes"), ==, "7791456");
+
+  ferry_sim_test_server_stop (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sim/xva/content", test_content);
+  g_test_add_func ("/sim/xva/roundtrip", test_roundtrip);
+  g_test_add_func ("/sim/xva/gzip", test_gzip);
+  g_test_add_func ("/sim/xva/corrupt-block", test_corrupt);
+  g_test_add_func ("/sim/xva/truncated", test_truncated);
+  g_test_add_func ("/sim/transfer/wire", test_wire);
+  return g_test_run ();
+}
