@@ -11,6 +11,7 @@
 #include "ferry-connect-dialog.h"
 #include "ferry-details-view.h"
 #include "ferry-error.h"
+#include "ferry-flow-actions.h"
 #include "ferry-queue.h"
 #include "ferry-resource-tree.h"
 #include "ferry-trust-dialog.h"
@@ -304,6 +305,8 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reconnect", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-tree", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+
+  ferry_flow_actions_install (widget_class);
 }
 
 static void

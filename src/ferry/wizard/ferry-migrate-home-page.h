@@ -1,0 +1,17 @@
+/* ferry-migrate-home-page.h: a page of the Migrate VM wizard (see the .c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ferry-wizard-page.h"
+
+G_BEGIN_DECLS
+
+#define FERRY_TYPE_MIGRATE_HOME_PAGE (ferry_migrate_home_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (FerryMigrateHomePage, ferry_migrate_home_page, FERRY, MIGRATE_HOME_PAGE, FerryWizardPage)
+
+FerryWizardPage *ferry_migrate_home_page_new (void);
+
+G_END_DECLS
