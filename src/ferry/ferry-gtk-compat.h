@@ -13,4 +13,10 @@ void ferry_gtk_compat_show_about (GtkWindow  *parent,
                                   const char *application_icon,
                                   const char *version);
 
+/* Says @text to assistive technologies without moving the focus:
+ * gtk_accessible_announce() from GTK 4.14; before, the text becomes
+ * @widget's accessible description, which screen readers read with it. */
+void ferry_gtk_compat_announce   (GtkWidget  *widget,
+                                  const char *text);
+
 G_END_DECLS

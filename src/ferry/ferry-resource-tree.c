@@ -5,10 +5,14 @@
  * virtual disks, "Networks" → networks. A standalone host's connection row
  * stands for the host, with its VMs right below.
  *
- * Each level is the engine's model, sorted by name, then filtered. Two
- * tree models exist: the one the user browses (its expansion is kept while
- * searching), and, while there is search text, one that expands everything
- * and whose filters show what matches, with its ancestors.
+ * Each level is the engine's model, sorted by name, then filtered. One
+ * tree model serves browsing and searching: while there is search text its
+ * filters show what matches, with its ancestors, and every row that can
+ * show a match is expanded; the user's expansion is saved when the search
+ * starts and put back when it ends. A keystroke changes the filters in
+ * place (ferry-tree-filter.c), so that rows that stay keep their widgets:
+ * building a new tree per keystroke re-created every visible row. The
+ * changes of one keystroke reach the list view as one (FerryBatchListModel).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +20,11 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "ferry-batch-list-model.h"
 #include "ferry-cache.h"
 #include "ferry-connection.h"
 #include "ferry-error.h"
@@ -26,7 +33,10 @@
 #include "ferry-resource-tree.h"
 #include "ferry-sr.h"
 #include "ferry-tree-filter.h"
+#include "ferry-feasibility-server.h"
+#include "ferry-move-request.h"
 #include "ferry-tree-group.h"
+#include "ferry-tree-menu.h"
 #include "ferry-tree-row.h"
 #include "ferry-ui-utils.h"
 #include "ferry-vdi.h"
@@ -51,14 +61,18 @@ struct _FerryResourceTree
   GListModel         *connections;
   FerryTreeFilter    *filter;
   GtkSorter          *sorter;
-  GtkTreeListModel   *browse_model;
-  GtkTreeListModel   *search_model;
+  GtkTreeListModel   *model;
+  FerryBatchListModel *batch;    /* the model as the list view sees it */
+  GHashTable         *saved_expansion;  /* while searching: expansion keys (see expansion_key()) */
   GtkSingleSelection *selection;
   GObject            *selected_item;
   GCancellable       *cancellable;
   GHashTable         *expanded;  /* connections expanded once */
   guint               leave_search_id;
   GPtrArray          *watched;   /* caches whose "populated" we watch */
+  GtkPopoverMenu     *menu_popover;
+  FerryTreeMenu      *menu;
+  FerryFeasibilityServer *feasibility;
 };
 
 enum {
@@ -132,7 +146,6 @@ compare_names (gconstpointer a,
 struct _TreeContext
 {
   FerryResourceTree *tree;      /* unowned: the tree owns the models */
-  gboolean           searching;
 };
 
 static void
@@ -149,15 +162,42 @@ make_level_model (TreeContext    *context,
   GtkSorter *sorter = g_object_ref (context->tree->sorter);
   GtkFilter *filter = ferry_tree_level_create_filter (level);
 
-  /* The browse tree's filter never changes: sort once, then filter. A
-   * search tree lives for one text: filter first, then sort what is left. */
-  if (context->searching)
-    return G_LIST_MODEL (gtk_sort_list_model_new (G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (objects),
-                                                                                          filter)),
-                                                  sorter));
+  /* Sort once, then filter: a filter change then touches only the rows
+   * it shows or hides, never the order. */
   return G_LIST_MODEL (gtk_filter_list_model_new (G_LIST_MODEL (gtk_sort_list_model_new (g_object_ref (objects),
                                                                                          sorter)),
                                                   filter));
+}
+
+/* Rows with children (connections, hosts, groups) are filtered one by one:
+ * a GtkFilterListModel reports a filter change as one range, from the
+ * first row that changes to the last, and GtkTreeListModel makes new rows
+ * for the whole range, collapsed and with new children. One single-item
+ * filter model per row reports only the rows that really change. */
+static gpointer
+filter_one_cb (gpointer item,
+               gpointer user_data)
+{
+  g_autoptr(GObject) owned = item;
+  GListStore *store = g_list_store_new (G_OBJECT_TYPE (owned));
+
+  g_list_store_append (store, owned);
+  return gtk_filter_list_model_new (G_LIST_MODEL (store), ferry_tree_level_create_filter (user_data));
+}
+
+static GListModel *
+make_container_model (TreeContext    *context,
+                      FerryTreeLevel *level,
+                      GListModel     *objects,
+                      gboolean        sorted)
+{
+  GListModel *source = sorted ? G_LIST_MODEL (gtk_sort_list_model_new (g_object_ref (objects),
+                                                                       g_object_ref (context->tree->sorter)))
+                              : g_object_ref (objects);
+  GtkMapListModel *map = gtk_map_list_model_new (source, filter_one_cb, ferry_tree_level_ref (level),
+                                                 (GDestroyNotify) ferry_tree_level_unref);
+
+  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (map)));
 }
 
 /* The children of a connection change shape when it turns out to be a
@@ -211,11 +251,10 @@ shape_connection_children (ConnectionChildren *children)
   if (standalone != NULL)
     first = make_level_model (children->context, children->level, ferry_host_get_resident_vms (standalone));
   else
-    first = make_level_model (children->context, children->level, children->hosts);
+    first = make_container_model (children->context, children->level, children->hosts, TRUE);
   halted = make_level_model (children->context, children->level,
                              ferry_cache_get_relation (cache, FERRY_RELATION_HOST_RESIDENT_VMS, NULL));
-  groups = G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (children->groups)),
-                                                    ferry_tree_level_create_filter (children->level)));
+  groups = make_container_model (children->context, children->level, G_LIST_MODEL (children->groups), FALSE);
   sections[0] = first;
   sections[1] = halted;
   sections[2] = groups;
@@ -291,11 +330,7 @@ create_child_model (gpointer item,
       !FERRY_IS_TREE_GROUP (item) && !FERRY_IS_SR (item))
     return NULL;
 
-  /* Searches do not list virtual disks: they would swamp the results. */
-  if (context->searching && FERRY_IS_SR (item))
-    return NULL;
-
-  level = ferry_tree_level_new (context->tree->filter, item, context->searching);
+  level = ferry_tree_level_new (context->tree->filter, item);
 
   if (FERRY_IS_CONNECTION (item))
     return make_connection_children (context, item, level);
@@ -307,26 +342,105 @@ create_child_model (gpointer item,
 }
 
 static GtkTreeListModel *
-make_tree_model (FerryResourceTree *self,
-                 gboolean           searching)
+make_tree_model (FerryResourceTree *self)
 {
   TreeContext *context = g_new0 (TreeContext, 1);
+  g_autoptr(FerryTreeLevel) root = ferry_tree_level_new (self->filter, NULL);
   GListModel *top;
 
   context->tree = self;
-  context->searching = searching;
+  top = make_container_model (context, root, self->connections, FALSE);
+  return gtk_tree_list_model_new (top, FALSE, FALSE, create_child_model, context, tree_context_free);
+}
 
-  if (searching)
+/* Expansion */
+
+typedef void (*RowFunc) (FerryResourceTree *self,
+                         GtkTreeListRow    *row,
+                         GObject           *item);
+
+static void walk_rows (FerryResourceTree *self,
+                       GtkTreeListRow    *parent,
+                       RowFunc            func);
+
+static void
+walk_row (FerryResourceTree *self,
+          GtkTreeListRow    *row,
+          GObject           *item,
+          RowFunc            func)
+{
+  if (!gtk_tree_list_row_is_expandable (row))
+    return;
+  func (self, row, item);
+  /* The children of hosts and SRs (VMs, disks) have none of their own. */
+  if (gtk_tree_list_row_get_expanded (row) && !FERRY_IS_HOST (item) && !FERRY_IS_SR (item))
+    walk_rows (self, row, func);
+}
+
+/* Calls @func on each row that can have children, parents first; what
+ * @func expands is walked too. Leaves (VMs, disks) are skipped without
+ * making rows for them. */
+static void
+walk_rows (FerryResourceTree *self,
+           GtkTreeListRow    *parent,
+           RowFunc            func)
+{
+  GListModel *children = parent ? gtk_tree_list_row_get_children (parent)
+                                : gtk_tree_list_model_get_model (self->model);
+  guint n = children ? g_list_model_get_n_items (children) : 0;
+
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(FerryTreeLevel) root = ferry_tree_level_new (self->filter, NULL, TRUE);
+      g_autoptr(GObject) item = g_list_model_get_item (children, i);
+      g_autoptr(GtkTreeListRow) row = NULL;
 
-      top = G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (self->connections),
-                                                     ferry_tree_level_create_filter (root)));
+      if (FERRY_IS_VM (item) || FERRY_IS_VDI (item) || FERRY_IS_NETWORK (item))
+        continue;
+      row = parent ? gtk_tree_list_row_get_child_row (parent, i)
+                   : gtk_tree_list_model_get_child_row (self->model, i);
+      if (row != NULL)
+        walk_row (self, row, item, func);
     }
-  else
-    top = g_object_ref (self->connections);
+}
 
-  return gtk_tree_list_model_new (top, FALSE, searching, create_child_model, context, tree_context_free);
+/* What identifies a row's expansion: the item, or for a group (made anew
+ * with its connection's children) its connection and kind. GObjects are
+ * at least 8-byte aligned, so the two never collide. */
+static gpointer
+expansion_key (GObject *item)
+{
+  if (FERRY_IS_TREE_GROUP (item))
+    return (guint8 *) ferry_tree_group_get_connection (FERRY_TREE_GROUP (item)) +
+           1 + ferry_tree_group_get_kind (FERRY_TREE_GROUP (item));
+  return item;
+}
+
+static void
+save_row_expansion (FerryResourceTree *self,
+                    GtkTreeListRow    *row,
+                    GObject           *item)
+{
+  if (gtk_tree_list_row_get_expanded (row))
+    g_hash_table_add (self->saved_expansion, expansion_key (item));
+}
+
+static void
+restore_row_expansion (FerryResourceTree *self,
+                       GtkTreeListRow    *row,
+                       GObject           *item)
+{
+  gtk_tree_list_row_set_expanded (row, g_hash_table_contains (self->saved_expansion, expansion_key (item)));
+}
+
+/* While searching, every row that shows a match is open; disks are not
+ * searched, so SRs stay closed. */
+static void
+expand_search_row (FerryResourceTree *self,
+                   GtkTreeListRow    *row,
+                   GObject           *item)
+{
+  if (!FERRY_IS_SR (item))
+    gtk_tree_list_row_set_expanded (row, TRUE);
 }
 
 /* Rows */
@@ -450,7 +564,7 @@ path_to_item (FerryResourceTree *self,
 static GtkTreeListModel *
 current_model (FerryResourceTree *self)
 {
-  return self->search_model ? self->search_model : self->browse_model;
+  return self->model;
 }
 
 static void
@@ -461,20 +575,22 @@ expand_new_connection (FerryResourceTree *self,
   GListModel *children;
   guint n_hosts;
 
-  if (self->browse_model == NULL ||
+  if (self->model == NULL ||
       !ferry_cache_get_populated (ferry_connection_get_cache (connection)) ||
       g_hash_table_contains (self->expanded, connection))
     return;
 
-  row = find_child_row (self->browse_model, NULL, G_OBJECT (connection));
+  row = find_child_row (self->model, NULL, G_OBJECT (connection));
   if (row == NULL)
     return;
 
   g_hash_table_add (self->expanded, connection);
   gtk_tree_list_row_set_expanded (row, TRUE);
+  if (self->saved_expansion != NULL)
+    g_hash_table_add (self->saved_expansion, connection);
 
   /* Show the first pool on the right from the start. */
-  if (self->selected_item == NULL && self->search_model == NULL && gtk_tree_list_row_get_position (row) == 0)
+  if (self->selected_item == NULL && self->saved_expansion == NULL && gtk_tree_list_row_get_position (row) == 0)
     gtk_single_selection_set_selected (self->selection, gtk_tree_list_row_get_position (row));
 
   n_hosts = g_list_model_get_n_items (ferry_cache_get_objects (ferry_connection_get_cache (connection),
@@ -492,6 +608,8 @@ expand_new_connection (FerryResourceTree *self,
           g_autoptr(GtkTreeListRow) child_row = gtk_tree_list_row_get_child_row (row, i);
 
           gtk_tree_list_row_set_expanded (child_row, TRUE);
+          if (self->saved_expansion != NULL)
+            g_hash_table_add (self->saved_expansion, child);
         }
     }
 }
@@ -519,8 +637,8 @@ update_stack (FerryResourceTree *self)
 
   if (self->connections == NULL || g_list_model_get_n_items (self->connections) == 0)
     page = "empty";
-  else if (self->search_model != NULL &&
-           g_list_model_get_n_items (G_LIST_MODEL (self->search_model)) == 0)
+  else if (ferry_tree_filter_is_active (self->filter) && self->model != NULL &&
+           g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0)
     page = "no-results";
 
   gtk_stack_set_visible_child_name (self->stack, page);
@@ -550,9 +668,10 @@ on_connections_items_changed_cb (FerryResourceTree *self,
 }
 
 static void
-on_search_model_items_changed_cb (FerryResourceTree *self)
+on_model_items_changed_cb (FerryResourceTree *self)
 {
-  update_stack (self);
+  if (self->saved_expansion != NULL)
+    update_stack (self);
 }
 
 /* Selection */
@@ -569,9 +688,9 @@ on_selection_changed_cb (FerryResourceTree *self)
 
 static void
 use_model (FerryResourceTree *self,
-           GtkTreeListModel  *model)
+           GListModel        *model)
 {
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (model));
+  gtk_single_selection_set_model (self->selection, model);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   on_selection_changed_cb (self);
 }
@@ -584,16 +703,21 @@ leave_search (FerryResourceTree *self)
   g_autoptr(GObject) selected = self->selected_item ? g_object_ref (self->selected_item) : NULL;
 
   g_clear_handle_id (&self->leave_search_id, g_source_remove);
-  if (self->search_model == NULL)
+  if (self->saved_expansion == NULL)
     {
       ferry_tree_filter_set_text (self->filter, NULL);
       return;
     }
 
-  /* Drop the search tree first, so that its filters do not show everything. */
-  use_model (self, self->browse_model);
-  g_clear_object (&self->search_model);
+  /* Everything comes back, then the user's expansion. */
+  if (self->batch != NULL)
+    ferry_batch_list_model_begin (self->batch);
   ferry_tree_filter_set_text (self->filter, NULL);
+  if (self->model != NULL)
+    walk_rows (self, NULL, restore_row_expansion);
+  if (self->batch != NULL)
+    ferry_batch_list_model_end (self->batch);
+  g_clear_pointer (&self->saved_expansion, g_hash_table_unref);
   /* Keep what was found selected. */
   if (selected != NULL)
     ferry_resource_tree_select_item (self, selected);
@@ -610,59 +734,41 @@ on_leave_search_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-drop_model_cb (gpointer user_data)
-{
-  g_object_unref (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 set_search_text (FerryResourceTree *self,
                  const char        *text)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
-  g_autoptr(GObject) selected = NULL;
-  GtkTreeListModel *old;
 
   /* Replacing the text empties it for a moment: leave the search a bit
-   * later, so that this does not rebuild the whole search tree. */
+   * later, so that this does not put the whole tree back. */
   if (stripped[0] == '\0')
     {
-      if (self->search_model != NULL && self->leave_search_id == 0)
+      if (self->saved_expansion != NULL && self->leave_search_id == 0)
         self->leave_search_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_leave_search_cb, self, NULL);
-      else if (self->search_model == NULL)
+      else if (self->saved_expansion == NULL)
         ferry_tree_filter_set_text (self->filter, NULL);
       return;
     }
 
   g_clear_handle_id (&self->leave_search_id, g_source_remove);
-  if (g_strcmp0 (text, ferry_tree_filter_get_text (self->filter)) == 0 && self->search_model != NULL)
-    return;
-  if (self->browse_model == NULL)
+  if (self->model == NULL)
     {
       ferry_tree_filter_set_text (self->filter, text);
       return;
     }
 
-  /* A new search tree for each text: building one costs what it shows,
-   * while changing the filters of a live tree costs what it hides. The
-   * old one is freed after the next frame. */
-  selected = self->search_model && self->selected_item ? g_object_ref (self->selected_item) : NULL;
-  ferry_tree_filter_set_text (self->filter, text);
-  old = g_steal_pointer (&self->search_model);
-  self->search_model = make_tree_model (self, TRUE);
-  g_signal_connect_object (self->search_model, "items-changed",
-                           G_CALLBACK (on_search_model_items_changed_cb), self, G_CONNECT_SWAPPED);
-  use_model (self, self->search_model);
-  if (old != NULL)
+  if (self->saved_expansion == NULL)
     {
-      g_signal_handlers_disconnect_by_data (old, self);
-      g_idle_add_full (G_PRIORITY_LOW, drop_model_cb, old, NULL);
+      self->saved_expansion = g_hash_table_new (NULL, NULL);
+      walk_rows (self, NULL, save_row_expansion);
     }
-  if (selected != NULL)
-    ferry_resource_tree_select_item (self, selected);
 
+  /* The filters change in place (see the top of the file). */
+  ferry_batch_list_model_begin (self->batch);
+  ferry_tree_filter_set_text (self->filter, text);
+  walk_rows (self, NULL, expand_search_row);
+  ferry_batch_list_model_end (self->batch);
   update_stack (self);
 }
 
@@ -688,7 +794,7 @@ on_search_entry_activate_cb (FerryResourceTree *self)
   GListModel *rows = G_LIST_MODEL (current_model (self));
   guint n = g_list_model_get_n_items (rows);
 
-  for (guint i = 0; i < n && self->search_model != NULL; i++)
+  for (guint i = 0; i < n && self->saved_expansion != NULL; i++)
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
       g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
@@ -712,6 +818,171 @@ on_search_mode_changed_cb (FerryResourceTree *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEARCH_MODE]);
 }
 
+/* Drag and drop */
+
+#define DRAG_PREFIX "ferry-vm:"
+
+static GObject *
+controller_item (GtkEventController *controller)
+{
+  GtkWidget *expander = gtk_event_controller_get_widget (controller);
+
+  return ferry_tree_row_get_item (FERRY_TREE_ROW (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))));
+}
+
+static GdkContentProvider *
+on_drag_prepare_cb (GtkDragSource     *source,
+                    double             x,
+                    double             y,
+                    FerryResourceTree *self)
+{
+  GObject *item = controller_item (GTK_EVENT_CONTROLLER (source));
+  g_autofree char *text = NULL;
+
+  if (!FERRY_IS_VM (item))
+    return NULL;
+  text = g_strconcat (DRAG_PREFIX, ferry_object_get_uuid (FERRY_OBJECT (item)), NULL);
+  return gdk_content_provider_new_typed (G_TYPE_STRING, text);
+}
+
+static gboolean
+on_drop_accept_cb (GtkDropTarget     *target,
+                   GdkDrop           *drop,
+                   FerryResourceTree *self)
+{
+  GObject *item = controller_item (GTK_EVENT_CONTROLLER (target));
+
+  return (FERRY_IS_HOST (item) || (FERRY_IS_CONNECTION (item) &&
+                                   ferry_connection_get_standalone_host (FERRY_CONNECTION (item)) != NULL)) &&
+         gdk_content_formats_contain_gtype (gdk_drop_get_formats (drop), G_TYPE_STRING);
+}
+
+static FerryVm *
+lookup_vm (FerryResourceTree *self,
+           const char        *uuid)
+{
+  guint n = self->connections ? g_list_model_get_n_items (self->connections) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FerryConnection) connection = g_list_model_get_item (self->connections, i);
+      FerryObject *object = ferry_cache_lookup_by_uuid (ferry_connection_get_cache (connection), uuid);
+
+      if (FERRY_IS_VM (object))
+        return FERRY_VM (object);
+    }
+  return NULL;
+}
+
+static gboolean
+on_drop_cb (GtkDropTarget     *target,
+            const GValue      *value,
+            double             x,
+            double             y,
+            FerryResourceTree *self)
+{
+  GObject *item = controller_item (GTK_EVENT_CONTROLLER (target));
+  const char *text = g_value_get_string (value);
+  FerryVm *vm = text && g_str_has_prefix (text, DRAG_PREFIX) ? lookup_vm (self, text + strlen (DRAG_PREFIX)) : NULL;
+
+  if (FERRY_IS_CONNECTION (item))
+    item = G_OBJECT (ferry_connection_get_standalone_host (FERRY_CONNECTION (item)));
+  if (vm == NULL || !FERRY_IS_HOST (item))
+    return FALSE;
+  return ferry_resource_tree_drop_vm (self, vm, FERRY_HOST (item));
+}
+
+static void
+on_confirm_response_cb (AdwMessageDialog  *dialog,
+                        const char        *response,
+                        FerryResourceTree *self)
+{
+  if (g_strcmp0 (response, "migrate") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.migrate-to-host", "(ss)",
+                                g_object_get_data (G_OBJECT (dialog), "ferry-vm"),
+                                g_object_get_data (G_OBJECT (dialog), "ferry-host"));
+}
+
+/* Context menus */
+
+static void
+on_menu_closed_cb (FerryResourceTree *self)
+{
+  if (self->menu != NULL)
+    ferry_tree_menu_cancel (self->menu);
+}
+
+static FerryFeasibilityServer *
+get_feasibility (FerryResourceTree *self)
+{
+  if (self->feasibility == NULL && self->connections != NULL)
+    self->feasibility = ferry_feasibility_server_new (self->connections);
+  return self->feasibility;
+}
+
+static void
+popup_menu_at (FerryResourceTree     *self,
+               GObject               *item,
+               const GdkRectangle    *rect)
+{
+  g_clear_object (&self->menu);
+  self->menu = ferry_tree_menu_new (item, get_feasibility (self));
+  if (g_menu_model_get_n_items (ferry_tree_menu_get_model (self->menu)) == 0)
+    return;
+
+  if (self->menu_popover == NULL)
+    {
+      self->menu_popover = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (NULL));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu_popover), FALSE);
+      gtk_widget_set_halign (GTK_WIDGET (self->menu_popover), GTK_ALIGN_START);
+      gtk_widget_set_parent (GTK_WIDGET (self->menu_popover), GTK_WIDGET (self));
+      g_signal_connect_object (self->menu_popover, "closed", G_CALLBACK (on_menu_closed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_popover_menu_set_menu_model (self->menu_popover, ferry_tree_menu_get_model (self->menu));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu_popover), rect);
+  gtk_popover_popup (GTK_POPOVER (self->menu_popover));
+}
+
+/* The row widget that shows @item, or NULL when it is not drawn. */
+static GtkWidget *
+find_row_widget (GtkWidget *widget,
+                 GObject   *item)
+{
+  if (FERRY_IS_TREE_ROW (widget))
+    return ferry_tree_row_get_item (FERRY_TREE_ROW (widget)) == item && gtk_widget_get_mapped (widget) ? widget : NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_widget (child, item);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+on_right_click_cb (GtkGestureClick   *gesture,
+                   int                n_press,
+                   double             x,
+                   double             y,
+                   FerryResourceTree *self)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = picked ? gtk_widget_get_ancestor (picked, FERRY_TYPE_TREE_ROW) : NULL;
+  GObject *item = row ? ferry_tree_row_get_item (FERRY_TREE_ROW (row)) : NULL;
+  GdkRectangle rect;
+  double tx, ty;
+
+  if (item == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  ferry_resource_tree_select_item (self, item);
+  gtk_widget_translate_coordinates (GTK_WIDGET (self->list_view), GTK_WIDGET (self), x, y, &tx, &ty);
+  rect = (GdkRectangle) { (int) tx, (int) ty, 1, 1 };
+  popup_menu_at (self, item, &rect);
+}
+
 /* Rows of the list view */
 
 static void
@@ -720,9 +991,19 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      FerryResourceTree        *self)
 {
   GtkWidget *expander = gtk_tree_expander_new ();
+  GtkDragSource *source = gtk_drag_source_new ();
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY | GDK_ACTION_MOVE);
 
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), ferry_tree_row_new ());
   gtk_list_item_set_child (list_item, expander);
+
+  /* Drag a VM onto a host (see ferry_resource_tree_drop_vm()). */
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  g_signal_connect_object (source, "prepare", G_CALLBACK (on_drag_prepare_cb), self, 0);
+  gtk_widget_add_controller (expander, GTK_EVENT_CONTROLLER (source));
+  g_signal_connect_object (target, "accept", G_CALLBACK (on_drop_accept_cb), self, 0);
+  g_signal_connect_object (target, "drop", G_CALLBACK (on_drop_cb), self, 0);
+  gtk_widget_add_controller (expander, GTK_EVENT_CONTROLLER (target));
 }
 
 static void
@@ -758,6 +1039,12 @@ on_key_pressed_cb (FerryResourceTree     *self,
                    GtkEventControllerKey *controller)
 {
   GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  if (row != NULL && (keyval == GDK_KEY_Menu || (keyval == GDK_KEY_F10 && (state & GDK_SHIFT_MASK) != 0)))
+    {
+      ferry_resource_tree_popup_menu (self);
+      return GDK_EVENT_STOP;
+    }
 
   if (row == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
     return GDK_EVENT_PROPAGATE;
@@ -865,11 +1152,15 @@ ferry_resource_tree_dispose (GObject *object)
     gtk_list_view_set_model (self->list_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_RESOURCE_TREE);
   g_clear_object (&self->selection);
-  g_clear_object (&self->search_model);
-  g_clear_object (&self->browse_model);
+  g_clear_object (&self->batch);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->saved_expansion, g_hash_table_unref);
   g_clear_object (&self->selected_item);
   g_clear_object (&self->connections);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
+  g_clear_pointer ((GtkWidget **) &self->menu_popover, gtk_widget_unparent);
+  g_clear_object (&self->menu);
+  g_clear_object (&self->feasibility);
 
   G_OBJECT_CLASS (ferry_resource_tree_parent_class)->dispose (object);
 }
@@ -968,6 +1259,8 @@ ferry_resource_tree_class_init (FerryResourceTreeClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "tree.retry", "s", retry_action);
+  /* The hosts a VM cannot go to: always disabled (ferry-tree-menu.h). */
+  gtk_widget_class_install_action (widget_class, "tree.refused", "s", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "ferryresourcetree");
 
@@ -981,6 +1274,7 @@ ferry_resource_tree_init (FerryResourceTree *self)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
   GtkEventController *keys;
+  GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1001,6 +1295,13 @@ ferry_resource_tree_init (FerryResourceTree *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tree.refused", FALSE);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_right_click_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
 
   keys = gtk_event_controller_key_new ();
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self, G_CONNECT_SWAPPED);
@@ -1041,22 +1342,25 @@ ferry_resource_tree_set_connections (FerryResourceTree *self,
     g_signal_handlers_disconnect_by_func (self->connections, on_connections_items_changed_cb, self);
 
   gtk_single_selection_set_model (self->selection, NULL);
-  g_clear_object (&self->search_model);
-  g_clear_object (&self->browse_model);
+  g_clear_object (&self->batch);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->saved_expansion, g_hash_table_unref);
   g_hash_table_remove_all (self->expanded);
   g_set_object (&self->connections, connections);
   ferry_tree_filter_set_connections (self->filter, connections);
 
   if (connections != NULL)
     {
-      self->browse_model = make_tree_model (self, FALSE);
+      self->model = make_tree_model (self);
+      self->batch = ferry_batch_list_model_new (G_LIST_MODEL (self->model));
+      g_signal_connect_object (self->model, "items-changed",
+                               G_CALLBACK (on_model_items_changed_cb), self, G_CONNECT_SWAPPED);
       if (ferry_tree_filter_is_active (self->filter))
         {
-          self->search_model = make_tree_model (self, TRUE);
-          g_signal_connect_object (self->search_model, "items-changed",
-                                   G_CALLBACK (on_search_model_items_changed_cb), self, G_CONNECT_SWAPPED);
+          self->saved_expansion = g_hash_table_new (NULL, NULL);
+          walk_rows (self, NULL, expand_search_row);
         }
-      use_model (self, current_model (self));
+      use_model (self, G_LIST_MODEL (self->batch));
       g_signal_connect_object (connections, "items-changed",
                                G_CALLBACK (on_connections_items_changed_cb), self, G_CONNECT_SWAPPED);
       on_connections_items_changed_cb (self, 0, 0, g_list_model_get_n_items (connections), connections);
@@ -1172,4 +1476,87 @@ ferry_resource_tree_retry_selected (FerryResourceTree *self)
   connection = find_connection (self, self->selected_item);
   if (connection != NULL)
     retry_connection (self, connection);
+}
+
+/* Shows the context menu of the selected row (Menu, Shift+F10). */
+void
+ferry_resource_tree_popup_menu (FerryResourceTree *self)
+{
+  GtkWidget *row;
+  GdkRectangle rect = { 0, 0, 1, 1 };
+  graphene_rect_t bounds;
+
+  g_return_if_fail (FERRY_IS_RESOURCE_TREE (self));
+
+  if (self->selected_item == NULL)
+    return;
+  row = find_row_widget (GTK_WIDGET (self->list_view), self->selected_item);
+  if (row != NULL && gtk_widget_compute_bounds (row, GTK_WIDGET (self), &bounds))
+    rect = (GdkRectangle) { (int) bounds.origin.x + 24, (int) (bounds.origin.y + bounds.size.height), 1, 1 };
+  popup_menu_at (self, self->selected_item, &rect);
+}
+
+FerryTreeMenu *
+ferry_resource_tree_get_menu (FerryResourceTree *self)
+{
+  g_return_val_if_fail (FERRY_IS_RESOURCE_TREE (self), NULL);
+  return self->menu;
+}
+
+/* A VM dropped on a host: a move within the pool that keeps the disks
+ * where they are (O1) is a quick migration, after a confirmation; any
+ * other opens the Migrate VM wizard with the host chosen. */
+gboolean
+ferry_resource_tree_drop_vm (FerryResourceTree *self,
+                             FerryVm           *vm,
+                             FerryHost         *host)
+{
+  g_autoptr(FerryMoveRequest) request = NULL;
+  const char *vm_uuid;
+  const char *host_uuid;
+  FerryOperation operation;
+  GtkRoot *root;
+
+  g_return_val_if_fail (FERRY_IS_RESOURCE_TREE (self), FALSE);
+  g_return_val_if_fail (FERRY_IS_VM (vm), FALSE);
+  g_return_val_if_fail (FERRY_IS_HOST (host), FALSE);
+
+  vm_uuid = ferry_object_get_uuid (FERRY_OBJECT (vm));
+  host_uuid = ferry_object_get_uuid (FERRY_OBJECT (host));
+  if (g_strcmp0 (ferry_vm_get_resident_on (vm), ferry_object_get_ref (FERRY_OBJECT (host))) == 0 &&
+      ferry_object_get_cache (FERRY_OBJECT (vm)) == ferry_object_get_cache (FERRY_OBJECT (host)))
+    return FALSE;
+
+  request = ferry_move_request_new_for_vm (vm);
+  ferry_move_request_set_destination_host (request, host);
+  operation = ferry_move_request_resolve_operation (request, vm);
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (!ferry_move_request_is_cross_pool (request) && operation == FERRY_OPERATION_LIVE_MIGRATE && GTK_IS_WINDOW (root))
+    {
+      AdwMessageDialog *dialog;
+      g_autofree char *body = NULL;
+
+      /* Translators: %s are a VM and a host */
+      body = g_strdup_printf (_("%s moves to %s while it runs. Its disks stay where they are."),
+                              ferry_object_get_display_name (FERRY_OBJECT (vm)),
+                              ferry_object_get_display_name (FERRY_OBJECT (host)));
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root), _("Migrate the VM?"), body));
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "migrate", _("_Migrate"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "migrate", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "migrate");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_object_set_data_full (G_OBJECT (dialog), "ferry-vm", g_strdup (vm_uuid), g_free);
+      g_object_set_data_full (G_OBJECT (dialog), "ferry-host", g_strdup (host_uuid), g_free);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+
+  {
+    const char *uuids[] = { vm_uuid, NULL };
+
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.migrate-wizard-to", "(^ass)", uuids, host_uuid);
+  }
+  return TRUE;
 }

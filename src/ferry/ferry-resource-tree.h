@@ -6,6 +6,10 @@
 
 #include <gtk/gtk.h>
 
+#include "ferry-host.h"
+#include "ferry-tree-menu.h"
+#include "ferry-vm.h"
+
 G_BEGIN_DECLS
 
 #define FERRY_TYPE_RESOURCE_TREE (ferry_resource_tree_get_type ())
@@ -33,5 +37,15 @@ GListModel *ferry_resource_tree_get_rows          (FerryResourceTree *self);
 GtkWidget  *ferry_resource_tree_get_list_view     (FerryResourceTree *self);
 /* Opens (again) the connection the selection belongs to. */
 void        ferry_resource_tree_retry_selected    (FerryResourceTree *self);
+/* The context menu of the selected row (right click, Menu, Shift+F10),
+ * and the last one shown. */
+void        ferry_resource_tree_popup_menu        (FerryResourceTree *self);
+FerryTreeMenu *ferry_resource_tree_get_menu       (FerryResourceTree *self);
+/* What dropping @vm on @host's row does: a quick migration within the pool
+ * after a confirmation, else the wizard with @host chosen. FALSE when
+ * nothing happens (the VM is there already). */
+gboolean    ferry_resource_tree_drop_vm           (FerryResourceTree *self,
+                                                   FerryVm           *vm,
+                                                   FerryHost         *host);
 
 G_END_DECLS

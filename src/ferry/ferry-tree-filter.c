@@ -3,6 +3,12 @@
  * Matching is memoized on each object (qdata) for the current search text,
  * so that a keystroke over a pool of 10,000 VMs looks at each name once.
  *
+ * The level filters follow the text: a change says how strict the new
+ * text is compared to the old one (typing one more character only hides
+ * rows, deleting one only shows rows), so that each GtkFilterListModel
+ * re-examines only the rows that can change, and the rows that stay keep
+ * their widgets.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ferry-tree-filter"
@@ -33,12 +39,18 @@ struct _FerryTreeFilter
   GListModel *connections;
 };
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
 struct _FerryTreeLevel
 {
   gatomicrefcount  ref_count;
   FerryTreeFilter *filter;
   GObject         *parent;
-  gboolean         searching;
   guint            memo_generation;
   gboolean         memo_ancestor;
 };
@@ -246,8 +258,12 @@ level_filter_func (gpointer item,
   if (FERRY_IS_VM (item) && !ferry_vm_is_listed (item))
     return FALSE;
 
-  if (!level->searching || self->needle == NULL)
+  if (self->needle == NULL)
     return TRUE;
+
+  /* Searches do not list virtual disks: they would swamp the results. */
+  if (FERRY_IS_VDI (item))
+    return FALSE;
 
   return ancestor_matches (level) || node_matches (self, item);
 }
@@ -272,6 +288,14 @@ ferry_tree_filter_class_init (FerryTreeFilterClass *klass)
   object_class->finalize = ferry_tree_filter_finalize;
 
   memo_quark = g_quark_from_static_string ("ferry-tree-filter-memo");
+
+  /* The text changed; the GtkFilterChange says how. */
+  signals [CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, GTK_TYPE_FILTER_CHANGE);
 }
 
 static void
@@ -317,6 +341,7 @@ ferry_tree_filter_set_text (FerryTreeFilter *self,
 {
   g_autofree char *needle = NULL;
   g_autofree char *stripped = NULL;
+  GtkFilterChange change;
 
   g_return_if_fail (FERRY_IS_TREE_FILTER (self));
 
@@ -331,17 +356,27 @@ ferry_tree_filter_set_text (FerryTreeFilter *self,
       return;
     }
 
+  /* Whatever contains the longer text contains the shorter one, so a
+   * text that contains the old one can only hide rows, and the reverse. */
+  if (self->needle == NULL || (needle != NULL && strstr (needle, self->needle) != NULL))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (needle == NULL || strstr (self->needle, needle) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else
+    change = GTK_FILTER_CHANGE_DIFFERENT;
+
   g_free (self->text);
   self->text = g_strdup (text);
   g_free (self->needle);
   self->needle = g_steal_pointer (&needle);
   self->generation++;
+
+  g_signal_emit (self, signals [CHANGED], 0, change);
 }
 
 FerryTreeLevel *
 ferry_tree_level_new (FerryTreeFilter *filter,
-                      GObject         *parent,
-                      gboolean         searching)
+                      GObject         *parent)
 {
   FerryTreeLevel *level;
 
@@ -351,7 +386,6 @@ ferry_tree_level_new (FerryTreeFilter *filter,
   g_atomic_ref_count_init (&level->ref_count);
   level->filter = g_object_ref (filter);
   level->parent = parent ? g_object_ref (parent) : NULL;
-  level->searching = searching;
   return level;
 }
 
@@ -373,6 +407,14 @@ ferry_tree_level_unref (FerryTreeLevel *level)
   g_free (level);
 }
 
+static void
+on_text_changed_cb (FerryTreeFilter *self,
+                    GtkFilterChange  change,
+                    GtkFilter       *filter)
+{
+  gtk_filter_changed (filter, change);
+}
+
 GtkFilter *
 ferry_tree_level_create_filter (FerryTreeLevel *level)
 {
@@ -380,5 +422,7 @@ ferry_tree_level_create_filter (FerryTreeLevel *level)
 
   filter = gtk_custom_filter_new (level_filter_func, ferry_tree_level_ref (level),
                                   (GDestroyNotify) ferry_tree_level_unref);
+  /* Disconnected when the filter goes. */
+  g_signal_connect_object (level->filter, "changed", G_CALLBACK (on_text_changed_cb), filter, 0);
   return GTK_FILTER (filter);
 }

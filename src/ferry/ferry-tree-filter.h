@@ -12,8 +12,8 @@ G_BEGIN_DECLS
  * shown when its name contains the search text (case-insensitively), when
  * one of its descendants does, or when one of its ancestors does. VMs that
  * are templates, snapshots or control domains are never shown. Virtual
- * disks take no part in searches (the search tree does not list them).
- * Level filters do not follow text changes: the tree makes new levels. */
+ * disks are not shown while searching. Level filters follow the text
+ * ("changed" says how strict the new text is). */
 #define FERRY_TYPE_TREE_FILTER (ferry_tree_filter_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerryTreeFilter, ferry_tree_filter, FERRY, TREE_FILTER, GObject)
@@ -34,8 +34,7 @@ gboolean         ferry_tree_filter_self_matches (FerryTreeFilter *self,
 
 /* A level: the children of @parent (NULL at the top). */
 FerryTreeLevel  *ferry_tree_level_new           (FerryTreeFilter *filter,
-                                                 GObject         *parent,
-                                                 gboolean         searching);
+                                                 GObject         *parent);
 FerryTreeLevel  *ferry_tree_level_ref           (FerryTreeLevel  *level);
 void             ferry_tree_level_unref         (FerryTreeLevel  *level);
 /* A new filter for one model of the level. */

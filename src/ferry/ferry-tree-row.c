@@ -4,6 +4,12 @@
  * follows its item's notifications, so that it updates in place when
  * events change the object.
  *
+ * A list view keeps 200 rows alive and makes new ones whenever a search
+ * changes what it shows, so a row is kept cheap: the spinner and the
+ * button, which few rows need, are made when first needed, and no label
+ * asks for its width in characters (each such label measures font
+ * metrics on every layout).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ferry-tree-row"
@@ -32,10 +38,10 @@ struct _FerryTreeRow
   /* Template widgets */
   GtkImage     *icon;
   GtkLabel     *title_label;
-  GtkSpinner   *spinner;
   GtkImage     *status_icon;
   GtkLabel     *status_label;
-  GtkButton    *action_button;
+  GtkSpinner   *spinner;        /* made when first needed */
+  GtkButton    *action_button;  /* made when first needed */
 
   /* Owned references */
   GObject      *item;
@@ -83,6 +89,13 @@ static void
 set_busy (FerryTreeRow *self,
           gboolean      busy)
 {
+  if (self->spinner == NULL)
+    {
+      if (!busy)
+        return;
+      self->spinner = GTK_SPINNER (gtk_spinner_new ());
+      gtk_widget_insert_before (GTK_WIDGET (self->spinner), GTK_WIDGET (self), GTK_WIDGET (self->status_icon));
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
 }
@@ -92,6 +105,16 @@ set_button (FerryTreeRow *self,
             const char   *label,
             const char   *connection_id)
 {
+  if (self->action_button == NULL)
+    {
+      if (label == NULL)
+        return;
+      self->action_button = GTK_BUTTON (gtk_button_new ());
+      gtk_widget_set_valign (GTK_WIDGET (self->action_button), GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (GTK_WIDGET (self->action_button), "flat");
+      gtk_widget_add_css_class (GTK_WIDGET (self->action_button), "ferry-row-button");
+      gtk_widget_insert_before (GTK_WIDGET (self->action_button), GTK_WIDGET (self), NULL);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->action_button), label != NULL);
   if (label == NULL)
     return;
@@ -347,6 +370,8 @@ ferry_tree_row_dispose (GObject *object)
   FerryTreeRow *self = FERRY_TREE_ROW (object);
 
   ferry_tree_row_set_item (self, NULL);
+  g_clear_pointer ((GtkWidget **) &self->spinner, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **) &self->action_button, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_TREE_ROW);
 
   G_OBJECT_CLASS (ferry_tree_row_parent_class)->dispose (object);
@@ -422,10 +447,8 @@ ferry_tree_row_class_init (FerryTreeRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ui/ferry-tree-row.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, icon);
   gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, status_label);
-  gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, action_button);
   gtk_widget_class_set_css_name (widget_class, "ferrytreerow");
 }
 

@@ -262,6 +262,7 @@ update (FerryVmView *self)
   const char *host;
   const char *home;
   const char *os = NULL;
+  g_autofree char *os_name = NULL;
   g_autofree char *static_max = NULL;
   g_autofree char *dynamic_min = NULL;
   g_autofree char *dynamic_max = NULL;
@@ -288,7 +289,9 @@ update (FerryVmView *self)
   guest = ferry_object_lookup_ref (object, ferry_vm_get_guest_metrics (self->vm));
   if (FERRY_IS_VM_GUEST_METRICS (guest))
     os = ferry_vm_guest_metrics_lookup_os_version (FERRY_VM_GUEST_METRICS (guest), "name");
-  ferry_info_row_set_subtitle (GTK_WIDGET (self->os_row), os ? os : _("Unknown"));
+  /* Windows guests report "Name|system root|boot device". */
+  os_name = os ? g_strndup (os, strcspn (os, "|")) : NULL;
+  ferry_info_row_set_subtitle (GTK_WIDGET (self->os_row), os_name ? os_name : _("Unknown"));
 
   /* Translators: "2 (at most 4)" */
   cpus = g_strdup_printf (_("%ld (at most %ld)"),

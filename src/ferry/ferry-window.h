@@ -9,6 +9,7 @@
 #include "ferry-connection-manager.h"
 #include "ferry-queue.h"
 #include "ferry-details-view.h"
+#include "ferry-operations-panel.h"
 #include "ferry-resource-tree.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,15 @@ FerryObject            *ferry_window_lookup_object    (FerryWindow            *s
 FerryResourceTree      *ferry_window_get_tree         (FerryWindow            *self);
 FerryDetailsView       *ferry_window_get_details      (FerryWindow            *self);
 gboolean                ferry_window_get_demo         (FerryWindow            *self);
+/* The operations panel (win.show-operations shows it). */
+FerryOperationsPanel   *ferry_window_get_operations   (FerryWindow            *self);
+gboolean                ferry_window_get_operations_visible (FerryWindow      *self);
+void                    ferry_window_set_operations_visible (FerryWindow      *self,
+                                                       gboolean                visible);
+/* TRUE while moves run: the window then inhibits suspend (with an application). */
+gboolean                ferry_window_get_suspend_inhibited (FerryWindow       *self);
+/* The header's badge ("2", "!"), or NULL when hidden. */
+const char             *ferry_window_get_badge        (FerryWindow            *self);
 /* Opens the connect dialog, for @connection (NULL: a new server). */
 GtkWindow              *ferry_window_show_connect     (FerryWindow            *self,
                                                        FerryConnection        *connection);

@@ -97,6 +97,20 @@ read_status_kb (const char *key)
   return line ? strtol (line + strlen (key), NULL, 10) : -1;
 }
 
+/* BENCH_PERF_CTL: the control FIFO of `perf record -D -1 --control
+ * fifo:FIFO`, so that a profile covers the keystrokes only. */
+static void
+perf_control (const char *command)
+{
+  const char *fifo = g_getenv ("BENCH_PERF_CTL");
+  FILE *file = fifo ? fopen (fifo, "w") : NULL;
+
+  if (file == NULL)
+    return;
+  fputs (command, file);
+  fclose (file);
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -185,6 +199,7 @@ main (int   argc,
   /* As a keyboard does: one character inserted, or one deleted, at a time. */
   editable = GTK_EDITABLE (gtk_window_get_focus (GTK_WINDOW (window)));
   g_assert (GTK_IS_EDITABLE (editable));
+  perf_control ("enable\n");
   for (int pass = 0; pass < 2; pass++)
     {
       int len = (int) strlen (needle);
@@ -211,6 +226,7 @@ main (int   argc,
           g_array_append_val (keystrokes, ms);
         }
     }
+  perf_control ("disable\n");
 
   g_string_append_printf (json, "\"populated_ms\": %.0f, \"drawn_ms\": %.0f, \"expanded_ms\": %.0f, \"rows\": %u, ",
                           populated_ms, drawn_ms, expanded_ms, n_rows);

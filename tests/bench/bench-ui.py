@@ -52,7 +52,9 @@ try:
             print("bench-ui: no display and no xvfb-run")
             sys.exit(2)
         command = ["xvfb-run", "-a", "-s", "-screen 0 1024x700x24"] + command
-    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    # BENCH_VERBOSE=1 shows the per-keystroke log on stderr.
+    out = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE,
+                         stderr=None if env.get("BENCH_VERBOSE") else subprocess.PIPE, text=True).stdout
 finally:
     server.terminate()
     server.wait()
