@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ferry-sim-error.h"
 #include "ferry-sim-rpc-private.h"
 
@@ -76,6 +78,14 @@ get_all_subject_identifiers (FerrySimCall *call)
   ferry_sim_call_return_value (call, &none);
 }
 
+/* g_ptr_array_sort() hands the comparator pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 static void
 list_methods (FerrySimCall *call)
 {
@@ -94,7 +104,7 @@ list_methods (FerrySimCall *call)
       if (g_hash_table_add (seen, (gpointer) def))
         g_ptr_array_add (names, (gpointer) def->name);
     }
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
 
   ferry_sim_value_set_array (&result);
   for (guint i = 0; i < names->len; i++)

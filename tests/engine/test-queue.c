@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ferry-vbd.h"
+#include "ferry-vif.h"
 #include "queue-test-utils.h"
 
 static GPtrArray *
@@ -202,6 +203,27 @@ find_vif (FerryPlanItem *item,
   return NULL;
 }
 
+/* The name of the network the moved VM's interface @device is on. */
+static const char *
+vif_network_name (FerryVm    *vm,
+                  const char *device)
+{
+  GListModel *vifs = ferry_vm_get_vifs (vm);
+
+  for (guint i = 0; i < g_list_model_get_n_items (vifs); i++)
+    {
+      g_autoptr(FerryVif) vif = g_list_model_get_item (vifs, i);
+
+      if (g_strcmp0 (ferry_vif_get_device (vif), device) == 0)
+        {
+          FerryObject *network = ferry_object_lookup_ref (FERRY_OBJECT (vif), ferry_vif_get_network (vif));
+
+          return network ? ferry_object_get_name_label (network) : NULL;
+        }
+    }
+  return NULL;
+}
+
 /* O2 between pools, with the interfaces matched by name, then VLAN. */
 static void
 test_o2_cross_pool (void)
@@ -246,6 +268,10 @@ test_o2_cross_pool (void)
   g_assert_cmpstr (qt_vm_disk_sr_name (moved), ==, "Dest-NFS");
   g_assert_null (qt_lookup_vm ("Evac", "ev-edge"));
   g_assert_cmpuint (g_list_model_get_n_items (ferry_vm_get_vifs (moved)), ==, 3);
+  /* Each interface, by device, on the network its plan line named. */
+  for (guint i = 0; i < ferry_plan_item_get_n_vifs (item); i++)
+    g_assert_cmpstr (vif_network_name (moved, ferry_plan_item_get_vif (item, i)->device), ==,
+                     ferry_plan_item_get_vif (item, i)->to_network_name);
 
   qt_assert_invariants ();
   qt_assert_journalled (jobs);

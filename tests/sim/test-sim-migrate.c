@@ -11,7 +11,8 @@
 #include "sim-test-ops.h"
 
 /* A pool without HA to evacuate (the demo's Production has HA on, so only
- * protected VMs could leave; Lab mixes vendors). */
+ * protected VMs could leave; Lab mixes vendors), and Split → Split-Dest for
+ * a cross-pool move with an SR per disk and a network per interface. */
 static const char extra_scenario[] =
   "{ \"users\": { \"root\": \"demo\" },\n"
   "  \"pools\": [ {\n"
@@ -34,7 +35,28 @@ static const char extra_scenario[] =
   "      { \"name\": \"ev-vm-5\", \"power_state\": \"running\", \"host\": \"ev-1\", \"memory\": \"4 GiB\", \"os\": \"ubuntu-24.04\",\n"
   "        \"disks\": [ { \"size\": \"10 GiB\", \"sr\": \"Evac-NFS\" } ], \"vifs\": [ \"Mgmt\" ] },\n"
   "      { \"name\": \"ev-halted\", \"affinity\": \"ev-1\", \"memory\": \"4 GiB\", \"os\": \"debian-12\",\n"
-  "        \"disks\": [ { \"size\": \"10 GiB\", \"sr\": \"Evac-NFS\" } ] } ] } ] }\n";
+  "        \"disks\": [ { \"size\": \"10 GiB\", \"sr\": \"Evac-NFS\" } ] } ] },\n"
+  "  {\n"
+  "    \"name\": \"Split\",\n"
+  "    \"hosts\": [ { \"name\": \"sp-1\", \"memory\": \"64 GiB\", \"nics\": { \"eth0\": \"10G\", \"eth1\": \"10G\" } } ],\n"
+  "    \"networks\": [ { \"name\": \"Mgmt\", \"nic\": \"eth0\", \"management\": true },\n"
+  "                    { \"name\": \"Front\", \"nic\": \"eth1\" },\n"
+  "                    { \"name\": \"Back\", \"nic\": \"eth1\", \"vlan\": 30 } ],\n"
+  "    \"srs\": [ { \"name\": \"Split-NFS\", \"type\": \"nfs\", \"size\": \"2 TiB\" } ],\n"
+  "    \"vms\": [\n"
+  "      { \"name\": \"sp-two\", \"power_state\": \"running\", \"host\": \"sp-1\", \"memory\": \"2 GiB\", \"os\": \"debian-12\",\n"
+  "        \"disks\": [ { \"name\": \"sp-two system\", \"size\": \"8 GiB\", \"sr\": \"Split-NFS\" },\n"
+  "                     { \"name\": \"sp-two data\", \"size\": \"8 GiB\", \"sr\": \"Split-NFS\" } ],\n"
+  "        \"vifs\": [ \"Front\", \"Back\" ] } ] },\n"
+  "  {\n"
+  "    \"name\": \"Split-Dest\",\n"
+  "    \"hosts\": [ { \"name\": \"sd-1\", \"memory\": \"64 GiB\", \"nics\": { \"eth0\": \"10G\", \"eth1\": \"10G\" } } ],\n"
+  "    \"networks\": [ { \"name\": \"Mgmt\", \"nic\": \"eth0\", \"management\": true },\n"
+  "                    { \"name\": \"Net-A\", \"nic\": \"eth1\" },\n"
+  "                    { \"name\": \"Net-B\", \"nic\": \"eth1\", \"vlan\": 40 } ],\n"
+  "    \"srs\": [ { \"name\": \"Dest-A\", \"type\": \"nfs\", \"size\": \"2 TiB\" },\n"
+  "               { \"name\": \"Dest-B\", \"type\": \"nfs\", \"size\": \"2 TiB\" } ],\n"
+  "    \"vms\": [] } ] }\n";
 
 static const char *
 q (const char *text)
@@ -453,6 +475,112 @@ test_o2_cross_pool (void)
   }
   g_assert_true (event_log_has_message (&log, "VM_MIGRATED", uuid));
   event_log_clear (&log);
+  sim_assert_invariants ();
+}
+
+/* g_ptr_array_sort() hands the comparator pointers to the elements. */
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The name of the @field object of each device of @vm by its userdevice
+ * (VBDs, CDs left out) or device (VIFs), from the records and not from the
+ * order of VM.VBDs/VIFs: "0=a,1=b". */
+static const char *
+devices_by_number (const char *pool,
+                   const char *vm,
+                   gboolean    disks)
+{
+  g_autoptr(JsonNode) refs = sim_call (pool, disks ? "VM.get_VBDs" : "VM.get_VIFs", q (vm));
+  JsonArray *array = json_node_get_array (refs);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *ref = json_array_get_string_element (array, i);
+
+      if (disks && g_strcmp0 (sim_field (pool, "VBD", ref, "type"), "Disk") != 0)
+        continue;
+      if (disks)
+        {
+          const char *sr = sim_field (pool, "VDI", sim_field (pool, "VBD", ref, "VDI"), "SR");
+
+          g_ptr_array_add (rows, g_strdup_printf ("%s=%s", sim_field (pool, "VBD", ref, "userdevice"),
+                                                  sim_field (pool, "SR", sr, "name_label")));
+        }
+      else
+        g_ptr_array_add (rows, g_strdup_printf ("%s=%s", sim_field (pool, "VIF", ref, "device"),
+                                                sim_field (pool, "network", sim_field (pool, "VIF", ref, "network"),
+                                                           "name_label")));
+    }
+  g_ptr_array_sort (rows, compare_rows);
+  for (guint i = 0; i < rows->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? "," : "", (char *) g_ptr_array_index (rows, i));
+  return sim_fmt ("%s", out->str);
+}
+
+/* A cross-pool move (O2) with an SR per disk and a network per interface,
+ * each crossed over against the creation order: every disk and interface
+ * lands where the maps name it, whatever the order of the VM's sets. */
+static void
+test_o2_cross_pool_per_disk (void)
+{
+  const char *vm = sim_ref ("Split", "VM", "sp-two");
+  const char *uuid = sim_field ("Split", "VM", vm, "uuid");
+  const char *disk[2] = { NULL, NULL };
+  const char *vif[2] = { NULL, NULL };
+  g_autoptr(JsonNode) vbds = sim_call ("Split", "VM.get_VBDs", q (vm));
+  g_autoptr(JsonNode) vifs = sim_call ("Split", "VM.get_VIFs", q (vm));
+  g_autoptr(JsonNode) receive = NULL;
+  g_autofree char *dest_map = NULL;
+  const char *vdi_map;
+  const char *vif_map;
+  const char *moved;
+
+  g_assert_cmpstr (devices_by_number ("Split", vm, TRUE), ==, "0=Split-NFS,1=Split-NFS");
+  g_assert_cmpstr (devices_by_number ("Split", vm, FALSE), ==, "0=Front,1=Back");
+  /* Disk and interface refs by number, not by the order of the sets. */
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (vbds)); i++)
+    {
+      const char *vbd = json_array_get_string_element (json_node_get_array (vbds), i);
+      guint64 n = g_ascii_strtoull (sim_field ("Split", "VBD", vbd, "userdevice"), NULL, 10);
+
+      if (g_strcmp0 (sim_field ("Split", "VBD", vbd, "type"), "Disk") == 0 && n < 2)
+        disk[n] = sim_field ("Split", "VBD", vbd, "VDI");
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (vifs)); i++)
+    {
+      const char *ref = json_array_get_string_element (json_node_get_array (vifs), i);
+      guint64 n = g_ascii_strtoull (sim_field ("Split", "VIF", ref, "device"), NULL, 10);
+
+      if (n < 2)
+        vif[n] = ref;
+    }
+  g_assert_nonnull (disk[0]);
+  g_assert_nonnull (disk[1]);
+  g_assert_nonnull (vif[0]);
+  g_assert_nonnull (vif[1]);
+
+  /* Disk 0 → Dest-A, disk 1 → Dest-B; VIF 0 → Net-B, VIF 1 → Net-A. */
+  vdi_map = sim_map (disk[0], sim_ref ("Split-Dest", "SR", "Dest-A"),
+                     disk[1], sim_ref ("Split-Dest", "SR", "Dest-B"), NULL);
+  vif_map = sim_map (vif[0], sim_ref ("Split-Dest", "network", "Net-B"),
+                     vif[1], sim_ref ("Split-Dest", "network", "Net-A"), NULL);
+  sim_set_time_scale (10000);
+  receive = sim_call ("Split-Dest", "host.migrate_receive",
+                      sim_fmt ("%s, %s, {}", q (sim_ref ("Split-Dest", "host", "sd-1")),
+                               q (sim_ref ("Split-Dest", "network", "Mgmt"))));
+  dest_map = json_to_string (receive, FALSE);
+  sim_ok ("Split", "VM.assert_can_migrate", sim_fmt ("%s, %s, true, %s, %s, {}, {}", q (vm), dest_map, vdi_map, vif_map));
+  moved = sim_call_string ("Split", "VM.migrate_send",
+                           sim_fmt ("%s, %s, true, %s, %s, {}, {}", q (vm), dest_map, vdi_map, vif_map));
+  g_assert_cmpstr (sim_call_string ("Split-Dest", "VM.get_by_uuid", q (uuid)), ==, moved);
+  g_assert_cmpstr (devices_by_number ("Split-Dest", moved, TRUE), ==, "0=Dest-A,1=Dest-B");
+  g_assert_cmpstr (devices_by_number ("Split-Dest", moved, FALSE), ==, "0=Net-B,1=Net-A");
   sim_assert_invariants ();
 }
 
@@ -921,6 +1049,7 @@ main (int   argc,
   g_test_add_func ("/sim/migrate/o1/compression", test_o1_compression);
   g_test_add_func ("/sim/migrate/o2/intra-pool", test_o2_intra_pool);
   g_test_add_func ("/sim/migrate/o2/cross-pool", test_o2_cross_pool);
+  g_test_add_func ("/sim/migrate/o2/cross-pool-per-disk", test_o2_cross_pool_per_disk);
   g_test_add_func ("/sim/migrate/o2/cross-pool-halted", test_o2_cross_pool_halted);
   g_test_add_func ("/sim/migrate/o2/suspended", test_o2_suspended);
   g_test_add_func ("/sim/migrate/o2/cross-pool-with-snapshot", test_o2_cross_pool_with_snapshot);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "ferry-sim-test-server.h"
 
 static FerrySimTestServer *server;
@@ -587,6 +589,26 @@ test_derived_sets (void)
     }
 }
 
+/* system.listMethods: every method once, sorted by name. */
+static void
+test_list_methods (void)
+{
+  g_autoptr(JsonNode) methods = ferry_sim_test_jsonrpc_result (production, "system.listMethods", "[]");
+  JsonArray *array = json_node_get_array (methods);
+  gboolean seen_migrate_send = FALSE;
+
+  g_assert_cmpuint (json_array_get_length (array), >, 100);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *name = json_array_get_string_element (array, i);
+
+      if (i > 0)
+        g_assert_cmpint (strcmp (json_array_get_string_element (array, i - 1), name), <, 0);
+      seen_migrate_send |= g_str_equal (name, "VM.migrate_send");
+    }
+  g_assert_true (seen_migrate_send);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -615,6 +637,7 @@ main (int   argc,
   g_test_add_func ("/sim/server/tasks", test_tasks);
   g_test_add_func ("/sim/server/generic-accessors", test_generic_accessors);
   g_test_add_func ("/sim/server/derived-sets", test_derived_sets);
+  g_test_add_func ("/sim/server/list-methods", test_list_methods);
 
   ret = g_test_run ();
 
