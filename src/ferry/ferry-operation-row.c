@@ -8,13 +8,12 @@
 
 #include <glib/gi18n.h>
 
-#include "ferry-job-row.h"
 #include "ferry-operation-row.h"
 #include "ferry-ui-utils.h"
 
 struct _FerryOperationRow
 {
-  GtkListBoxRow   parent_instance;
+  AdwPreferencesRow parent_instance;
 
   /* Template widgets */
   GtkImage       *state_icon;
@@ -28,12 +27,43 @@ struct _FerryOperationRow
   GtkLabel       *detail_label;
   GtkLabel       *problem_label;
 
+  FerryQueue     *queue;
   FerryJob       *job;
+  GCancellable   *cancellable;
   char           *summary;
   char           *problem;
+  char           *resume_error;
+  gboolean        list_actions;
 };
 
-G_DEFINE_FINAL_TYPE (FerryOperationRow, ferry_operation_row, GTK_TYPE_LIST_BOX_ROW)
+G_DEFINE_FINAL_TYPE (FerryOperationRow, ferry_operation_row, ADW_TYPE_PREFERENCES_ROW)
+
+/* A short text of the state ("Queued", "Failed", …). */
+static const char *
+state_to_label (FerryJobState state)
+{
+  switch (state)
+    {
+    case FERRY_JOB_QUEUED:
+      return _("Queued");
+    case FERRY_JOB_WAITING:
+      return _("Waiting");
+    case FERRY_JOB_CHECKING:
+      return _("Checking");
+    case FERRY_JOB_RUNNING:
+      return _("Running");
+    case FERRY_JOB_CANCELLING:
+      return _("Cancelling");
+    case FERRY_JOB_SUCCEEDED:
+      return _("Done");
+    case FERRY_JOB_FAILED:
+      return _("Failed");
+    case FERRY_JOB_CANCELLED:
+      return _("Cancelled");
+    default:
+      return "";
+    }
+}
 
 static const char *
 state_icon_name (FerryJobState state)
@@ -96,6 +126,12 @@ describe_problem (FerryJob *job)
   else if (check != NULL && ferry_check_get_remedy (check) != NULL)
     g_string_append_printf (text, "%s%s", text->len ? "\n" : "", ferry_check_get_remedy (check));
 
+  /* The pools cannot reach each other: a running VM cannot cross, a halted
+   * one can, through this computer (ferry-relay.h). */
+  if ((ferry_check_is_unreachable (check) || ferry_error_is_unreachable (error)) &&
+      g_strcmp0 (ferry_plan_item_get_power_state (ferry_job_get_item (job)), "halted") != 0)
+    g_string_append_printf (text, "%s%s", text->len ? "\n" : "", ferry_relay_get_shutdown_remedy ());
+
   return g_string_free (text, text->len == 0);
 }
 
@@ -112,7 +148,7 @@ update (FerryOperationRow *self)
   g_autofree char *status = NULL;
   g_autofree char *label = NULL;
 
-  status = g_strdup_printf ("%s%s%s", ferry_job_state_to_label (state),
+  status = g_strdup_printf ("%s%s%s", state_to_label (state),
                             phase && *phase ? " — " : "", phase ? phase : "");
   gtk_label_set_label (self->phase_label, status);
   gtk_image_set_from_icon_name (self->state_icon, state_icon_name (state));
@@ -132,6 +168,14 @@ update (FerryOperationRow *self)
                                 rate_line ? " · " : "", rate_line ? rate_line : "",
                                 eta_text ? " · " : "", eta_text ? eta_text : "");
     }
+  if (ferry_plan_item_get_relay (ferry_job_get_item (job)))
+    {
+      /* A relay move shows as such, its rate is this computer's. */
+      char *relayed = g_strdup_printf ("%s%s%s", _("Through this computer"), detail ? " · " : "", detail ? detail : "");
+
+      g_free (detail);
+      detail = relayed;
+    }
   else if (state == FERRY_JOB_SUCCEEDED && ferry_job_get_duration (job) >= 0)
     /* Translators: how long a finished move took, in seconds */
     detail = g_strdup_printf (_("Took %.0f s"), ferry_job_get_duration (job));
@@ -139,6 +183,15 @@ update (FerryOperationRow *self)
 
   g_free (self->problem);
   self->problem = (state == FERRY_JOB_FAILED || state == FERRY_JOB_CANCELLED) ? describe_problem (job) : NULL;
+  if (self->resume_error != NULL)
+    {
+      /* Translators: %s says why */
+      char *text = g_strdup_printf (_("%s\nCould not resume the VM: %s"), self->problem ? self->problem : "",
+                                    self->resume_error);
+
+      g_free (self->problem);
+      self->problem = text;
+    }
   ferry_set_label_text (self->problem_label, self->problem);
   if (state == FERRY_JOB_FAILED)
     gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
@@ -148,8 +201,9 @@ update (FerryOperationRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), !final && state != FERRY_JOB_CANCELLING);
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button),
                             state == FERRY_JOB_QUEUED || state == FERRY_JOB_WAITING || ferry_job_get_can_cancel (job));
-  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), state == FERRY_JOB_FAILED || state == FERRY_JOB_CANCELLED);
-  gtk_widget_set_visible (GTK_WIDGET (self->dismiss_button), final);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
+                          self->list_actions && (state == FERRY_JOB_FAILED || state == FERRY_JOB_CANCELLED));
+  gtk_widget_set_visible (GTK_WIDGET (self->dismiss_button), self->list_actions && final);
   /* R29: the failure left the VM paused. */
   gtk_widget_set_visible (GTK_WIDGET (self->resume_button), ferry_job_get_can_unpause (job));
 
@@ -162,11 +216,61 @@ update (FerryOperationRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+/* Actions */
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  FerryOperationRow *self = FERRY_OPERATION_ROW (widget);
+
+  if (self->queue != NULL)
+    ferry_queue_cancel_job (self->queue, self->job);
+  else
+    ferry_job_cancel (self->job);
+}
+
+static void
+on_unpaused_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FerryOperationRow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ferry_job_unpause_vm_finish (FERRY_JOB (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->resume_error, g_free);
+  if (error != NULL)
+    self->resume_error = g_strdup (error->message);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->resume_button), TRUE);
+  update (self);
+}
+
+static void
+resume_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  FerryOperationRow *self = FERRY_OPERATION_ROW (widget);
+
+  /* R29: the failure left the VM paused on its source. */
+  if (!ferry_job_get_can_unpause (self->job))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->resume_button), FALSE);
+  ferry_job_unpause_vm_async (self->job, self->cancellable, on_unpaused_cb, g_object_ref (self));
+}
+
+/* GObject */
+
 static void
 ferry_operation_row_dispose (GObject *object)
 {
   FerryOperationRow *self = FERRY_OPERATION_ROW (object);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_OPERATION_ROW);
@@ -180,8 +284,11 @@ ferry_operation_row_finalize (GObject *object)
   FerryOperationRow *self = FERRY_OPERATION_ROW (object);
 
   g_clear_object (&self->job);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->cancellable);
   g_free (self->summary);
   g_free (self->problem);
+  g_free (self->resume_error);
 
   G_OBJECT_CLASS (ferry_operation_row_parent_class)->finalize (object);
 }
@@ -206,41 +313,50 @@ ferry_operation_row_class_init (FerryOperationRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryOperationRow, progress);
   gtk_widget_class_bind_template_child (widget_class, FerryOperationRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, FerryOperationRow, problem_label);
+
+  gtk_widget_class_install_action (widget_class, "row.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "row.resume", NULL, resume_action);
 }
 
 static void
 ferry_operation_row_init (FerryOperationRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *
-ferry_operation_row_new (FerryJob *job)
+ferry_operation_row_new (FerryQueue *queue,
+                         FerryJob   *job,
+                         const char *title)
 {
   FerryOperationRow *self;
-  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
   GVariant *target;
 
+  g_return_val_if_fail (queue == NULL || FERRY_IS_QUEUE (queue), NULL);
   g_return_val_if_fail (FERRY_IS_JOB (job), NULL);
 
   self = g_object_new (FERRY_TYPE_OPERATION_ROW, NULL);
+  self->queue = queue ? g_object_ref (queue) : NULL;
   self->job = g_object_ref (job);
 
-  if (ferry_job_get_to (job) != NULL && ferry_job_get_from (job) != NULL)
+  if (title != NULL)
+    text = g_strdup (title);
+  else if (ferry_job_get_to (job) != NULL && ferry_job_get_from (job) != NULL)
     /* Translators: a VM, where it is and where it goes: "web-01: prod-host-01 → prod-host-02" */
-    title = g_strdup_printf (_("%s: %s → %s"), ferry_job_get_vm_name (job),
-                             ferry_job_get_from (job), ferry_job_get_to (job));
+    text = g_strdup_printf (_("%s: %s → %s"), ferry_job_get_vm_name (job),
+                            ferry_job_get_from (job), ferry_job_get_to (job));
   else
-    title = g_strdup (ferry_job_get_vm_name (job));
-  gtk_label_set_label (self->title_label, title);
+    text = g_strdup (ferry_job_get_vm_name (job));
+  gtk_label_set_label (self->title_label, text);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label),
                                ferry_operation_get_title (ferry_job_get_operation (job)));
 
   target = g_variant_new_string (ferry_job_get_id (job));
   g_variant_ref_sink (target);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->resume_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button), target);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->cancel_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->dismiss_button), target);
   g_variant_unref (target);
 
@@ -275,4 +391,28 @@ ferry_operation_row_can_resume (FerryOperationRow *self)
 {
   g_return_val_if_fail (FERRY_IS_OPERATION_ROW (self), FALSE);
   return gtk_widget_get_visible (GTK_WIDGET (self->resume_button));
+}
+
+void
+ferry_operation_row_set_list_actions (FerryOperationRow *self,
+                                      gboolean           list_actions)
+{
+  g_return_if_fail (FERRY_IS_OPERATION_ROW (self));
+
+  self->list_actions = !!list_actions;
+  update (self);
+}
+
+GtkButton *
+ferry_operation_row_get_cancel_button (FerryOperationRow *self)
+{
+  g_return_val_if_fail (FERRY_IS_OPERATION_ROW (self), NULL);
+  return self->cancel_button;
+}
+
+GtkButton *
+ferry_operation_row_get_resume_button (FerryOperationRow *self)
+{
+  g_return_val_if_fail (FERRY_IS_OPERATION_ROW (self), NULL);
+  return self->resume_button;
 }

@@ -32,7 +32,6 @@ struct _FerryOperationsPanel
   GtkFilterListModel *shown;      /* the queue without dismissed jobs */
   GtkFilter         *filter;
   GHashTable        *dismissed;  /* job IDs */
-  GCancellable      *cancellable;
   guint              update_id;
   guint              unfinished;
   guint              running;
@@ -140,7 +139,11 @@ static GtkWidget *
 create_row_cb (gpointer item,
                gpointer user_data)
 {
-  return ferry_operation_row_new (FERRY_JOB (item));
+  FerryOperationsPanel *self = user_data;
+  GtkWidget *row = ferry_operation_row_new (self->queue, FERRY_JOB (item), NULL);
+
+  ferry_operation_row_set_list_actions (FERRY_OPERATION_ROW (row), TRUE);
+  return row;
 }
 
 static FerryPlan *
@@ -371,18 +374,6 @@ lookup_job (FerryOperationsPanel *self,
 }
 
 static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  FerryOperationsPanel *self = FERRY_OPERATIONS_PANEL (widget);
-  FerryJob *job = lookup_job (self, param);
-
-  if (job != NULL)
-    ferry_queue_cancel_job (self->queue, job);
-}
-
-static void
 retry_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
@@ -410,37 +401,6 @@ dismiss_action (GtkWidget  *widget,
   g_hash_table_add (self->dismissed, g_strdup (ferry_job_get_id (job)));
   gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_MORE_STRICT);
   queue_update (self);
-}
-
-static void
-on_unpaused_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(FerryOperationsPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ferry_job_unpause_vm_finish (FERRY_JOB (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* Translators: %s says why */
-      g_autofree char *text = g_strdup_printf (_("Could not resume the VM: %s"), error->message);
-
-      show_toast (self, text);
-    }
-}
-
-static void
-resume_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  FerryOperationsPanel *self = FERRY_OPERATIONS_PANEL (widget);
-  FerryJob *job = lookup_job (self, param);
-
-  /* R29: the failure left the VM paused on its source. */
-  if (job != NULL && ferry_job_get_can_unpause (job))
-    ferry_job_unpause_vm_async (job, self->cancellable, on_unpaused_cb, g_object_ref (self));
 }
 
 static GPtrArray *
@@ -545,7 +505,6 @@ ferry_operations_panel_dispose (GObject *object)
   FerryOperationsPanel *self = FERRY_OPERATIONS_PANEL (object);
   GtkWidget *child;
 
-  g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->update_id, g_source_remove);
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);
@@ -567,7 +526,6 @@ ferry_operations_panel_finalize (GObject *object)
   FerryOperationsPanel *self = FERRY_OPERATIONS_PANEL (object);
 
   g_clear_object (&self->filter);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->dismissed, g_hash_table_unref);
   g_free (self->summary);
 
@@ -595,10 +553,8 @@ ferry_operations_panel_class_init (FerryOperationsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryOperationsPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, FerryOperationsPanel, list_box);
 
-  gtk_widget_class_install_action (widget_class, "ops.cancel", "s", cancel_action);
   gtk_widget_class_install_action (widget_class, "ops.retry", "s", retry_action);
   gtk_widget_class_install_action (widget_class, "ops.dismiss", "s", dismiss_action);
-  gtk_widget_class_install_action (widget_class, "ops.resume", "s", resume_action);
   gtk_widget_class_install_action (widget_class, "ops.pause-plan", "s", pause_plan_action);
   gtk_widget_class_install_action (widget_class, "ops.cancel-plan", "s", cancel_plan_action);
   gtk_widget_class_install_action (widget_class, "ops.retry-plan", "s", retry_plan_action);
@@ -615,7 +571,6 @@ ferry_operations_panel_init (FerryOperationsPanel *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->cancellable = g_cancellable_new ();
   self->dismissed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->filter = GTK_FILTER (gtk_custom_filter_new (filter_func, self, NULL));
   gtk_list_box_set_header_func (self->list_box, header_func, self, NULL);

@@ -10,10 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* A list of the queue's jobs (FerryOperationRow), jobs of one plan under
- * a header with Pause, Cancel and "Retry failed". Its actions, with a job
- * or plan ID:
- *   ops.cancel, ops.retry, ops.dismiss, ops.resume (R29)   "s" job ID
+/* A list of the queue's jobs (FerryOperationRow, which cancels and
+ * resumes by itself), jobs of one plan under a header with Pause, Cancel
+ * and "Retry failed". Its actions, with a job or plan ID:
+ *   ops.retry, ops.dismiss                                  "s" job ID
  *   ops.pause-plan, ops.cancel-plan, ops.retry-plan         "s" plan ID
  *   ops.clear-finished
  * Signals: "changed": the counts below changed (at most once per main

@@ -5,10 +5,12 @@
  * events change the object.
  *
  * A list view keeps 200 rows alive and makes new ones whenever a search
- * changes what it shows, so a row is kept cheap: the spinner and the
- * button, which few rows need, are made when first needed, and no label
- * asks for its width in characters (each such label measures font
- * metrics on every layout).
+ * changes what it shows, so a row is kept cheap: it is built in code (a
+ * template costs a builder run per row), the status text, spinner and
+ * button, which most VM rows do not need, are made when first needed, a
+ * CSS class changes only when its state does (each change restyles), a
+ * row that is unbound is left as it is, and no label asks for its width in
+ * characters (each such label measures font metrics on every layout).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,11 +37,10 @@ struct _FerryTreeRow
 {
   GtkWidget     parent_instance;
 
-  /* Template widgets */
   GtkImage     *icon;
   GtkLabel     *title_label;
   GtkImage     *status_icon;
-  GtkLabel     *status_label;
+  GtkLabel     *status_label;   /* made when first needed */
   GtkSpinner   *spinner;        /* made when first needed */
   GtkButton    *action_button;  /* made when first needed */
 
@@ -61,28 +62,66 @@ static GParamSpec *properties [N_PROPS];
 
 G_DEFINE_FINAL_TYPE (FerryTreeRow, ferry_tree_row, GTK_TYPE_WIDGET)
 
+/* Adds or removes @css_class only when that changes something. */
+static void
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    on)
+{
+  if (gtk_widget_has_css_class (widget, css_class) == on)
+    return;
+  if (on)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+/* Setting a tooltip costs even when it does not change. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *tooltip)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) != 0)
+    gtk_widget_set_tooltip_text (widget, tooltip);
+}
+
 static void
 set_status (FerryTreeRow *self,
             const char   *icon_name,
             const char   *text,
             const char   *tooltip)
 {
-  gtk_image_set_from_icon_name (self->status_icon, icon_name);
+  if (g_strcmp0 (gtk_image_get_icon_name (self->status_icon), icon_name) != 0)
+    gtk_image_set_from_icon_name (self->status_icon, icon_name);
   gtk_widget_set_visible (GTK_WIDGET (self->status_icon), icon_name != NULL);
-  if (g_strcmp0 (icon_name, "dialog-warning-symbolic") == 0)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "warning");
+  set_css_class (GTK_WIDGET (self->status_icon), "warning", g_strcmp0 (icon_name, "dialog-warning-symbolic") == 0);
+  set_css_class (GTK_WIDGET (self->status_icon), "error", g_strcmp0 (icon_name, "dialog-error-symbolic") == 0);
+  set_tooltip (GTK_WIDGET (self->status_icon), tooltip);
+
+  if (self->status_label == NULL)
+    {
+      if (text == NULL || text[0] == '\0')
+        return;
+      self->status_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (self->status_label, 1);
+      gtk_label_set_ellipsize (self->status_label, PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "caption");
+      gtk_widget_insert_after (GTK_WIDGET (self->status_label), GTK_WIDGET (self), GTK_WIDGET (self->status_icon));
+    }
+  if (g_strcmp0 (gtk_label_get_label (self->status_label), text ? text : "") != 0)
+    ferry_set_label_text (self->status_label, text);
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "warning");
-  if (g_strcmp0 (icon_name, "dialog-error-symbolic") == 0)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "error");
-  ferry_set_label_text (self->status_label, text);
-  /* Setting a tooltip costs even when it does not change. */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->status_label)), tooltip) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), tooltip);
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->status_icon)), tooltip) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_icon), tooltip);
+    gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL && text[0] != '\0');
+  set_tooltip (GTK_WIDGET (self->status_label), tooltip);
+}
+
+static void
+set_error (FerryTreeRow *self,
+           gboolean      error)
+{
+  if (self->status_label != NULL)
+    set_css_class (GTK_WIDGET (self->status_label), "error", error);
 }
 
 static void
@@ -139,7 +178,7 @@ update_connection (FerryTreeRow    *self,
                                 ferry_connection_get_standalone_host (connection) != NULL
                                   ? "network-server-symbolic" : "network-workgroup-symbolic");
   gtk_label_set_label (self->title_label, ferry_connection_get_title (connection));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  set_error (self, FALSE);
 
   switch (state)
     {
@@ -163,7 +202,7 @@ update_connection (FerryTreeRow    *self,
 
         set_busy (self, FALSE);
         set_status (self, NULL, ferry_describe_connection_error_short (error), tooltip);
-        gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+        set_error (self, TRUE);
         /* Translators: a button that connects again */
         set_button (self, _("Retry"), id);
       }
@@ -188,10 +227,8 @@ update_vm (FerryTreeRow *self,
 
   gtk_image_set_from_icon_name (self->icon, "computer-symbolic");
   gtk_label_set_label (self->title_label, ferry_object_get_display_name (FERRY_OBJECT (vm)));
-  if (state == FERRY_VM_POWER_STATE_RUNNING || state == FERRY_VM_POWER_STATE_PAUSED)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->title_label), "dim-label");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "dim-label");
+  set_css_class (GTK_WIDGET (self->title_label), "dim-label",
+                 state != FERRY_VM_POWER_STATE_RUNNING && state != FERRY_VM_POWER_STATE_PAUSED);
 
   g_signal_group_set_target (self->task_signals, task);
 
@@ -285,7 +322,7 @@ static void
 update_accessible (FerryTreeRow *self)
 {
   const char *title = gtk_label_get_label (self->title_label);
-  const char *status = gtk_widget_get_visible (GTK_WIDGET (self->status_label))
+  const char *status = self->status_label != NULL && gtk_widget_get_visible (GTK_WIDGET (self->status_label))
                          ? gtk_label_get_label (self->status_label) : NULL;
   g_autofree char *label = NULL;
 
@@ -305,17 +342,14 @@ update (FerryTreeRow *self)
 {
   g_assert (FERRY_IS_TREE_ROW (self));
 
+  /* An unbound row is not shown: it keeps what it showed until rebound. */
+  if (self->item == NULL)
+    return;
+
   set_busy (self, FALSE);
   set_button (self, NULL, NULL);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->title_label), "dim-label");
-
-  if (self->item == NULL)
-    {
-      gtk_image_clear (self->icon);
-      gtk_label_set_label (self->title_label, "");
-      set_status (self, NULL, NULL, NULL);
-      return;
-    }
+  if (!FERRY_IS_VM (self->item))
+    set_css_class (GTK_WIDGET (self->title_label), "dim-label", FALSE);
 
   if (FERRY_IS_CONNECTION (self->item))
     update_connection (self, FERRY_CONNECTION (self->item));
@@ -370,9 +404,12 @@ ferry_tree_row_dispose (GObject *object)
   FerryTreeRow *self = FERRY_TREE_ROW (object);
 
   ferry_tree_row_set_item (self, NULL);
+  g_clear_pointer ((GtkWidget **) &self->icon, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **) &self->title_label, gtk_widget_unparent);
   g_clear_pointer ((GtkWidget **) &self->spinner, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **) &self->status_icon, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **) &self->status_label, gtk_widget_unparent);
   g_clear_pointer ((GtkWidget **) &self->action_button, gtk_widget_unparent);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_TREE_ROW);
 
   G_OBJECT_CLASS (ferry_tree_row_parent_class)->dispose (object);
 }
@@ -444,18 +481,31 @@ ferry_tree_row_class_init (FerryTreeRowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferryvm/Ferry/ui/ferry-tree-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, icon);
-  gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, status_icon);
-  gtk_widget_class_bind_template_child (widget_class, FerryTreeRow, status_label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "ferrytreerow");
 }
 
 static void
 ferry_tree_row_init (FerryTreeRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (widget)), 6);
+  gtk_widget_set_hexpand (widget, TRUE);
+
+  self->icon = g_object_new (GTK_TYPE_IMAGE, "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+  gtk_widget_set_parent (GTK_WIDGET (self->icon), widget);
+
+  self->title_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->title_label, 0);
+  gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->title_label), TRUE);
+  gtk_widget_set_parent (GTK_WIDGET (self->title_label), widget);
+
+  self->status_icon = GTK_IMAGE (gtk_image_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->status_icon), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "ferry-status-icon");
+  gtk_widget_set_parent (GTK_WIDGET (self->status_icon), widget);
 
   self->item_signals = g_signal_group_new (G_TYPE_OBJECT);
   g_signal_group_connect_swapped (self->item_signals, "notify", G_CALLBACK (on_item_notify_cb), self);
@@ -518,5 +568,6 @@ const char *
 ferry_tree_row_get_status (FerryTreeRow *self)
 {
   g_return_val_if_fail (FERRY_IS_TREE_ROW (self), NULL);
-  return gtk_widget_get_visible (GTK_WIDGET (self->status_label)) ? gtk_label_get_label (self->status_label) : "";
+  return self->status_label != NULL && gtk_widget_get_visible (GTK_WIDGET (self->status_label))
+           ? gtk_label_get_label (self->status_label) : "";
 }

@@ -13,6 +13,7 @@
 #include "ferry-error.h"
 #include "ferry-host.h"
 #include "ferry-pool.h"
+#include "ferry-relay.h"
 #include "ferry-ui-utils.h"
 
 char *
@@ -364,6 +365,30 @@ ferry_info_row_set_subtitle (GtkWidget  *row,
 {
   g_return_if_fail (ADW_IS_ACTION_ROW (row));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : "");
+}
+
+gboolean
+ferry_error_is_unreachable (const GError *error)
+{
+  return error != NULL && ferry_relay_error_is_unreachable (error);
+}
+
+gboolean
+ferry_check_is_unreachable (FerryCheck *check)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (check == NULL || ferry_check_get_xapi_error (check) == NULL)
+    return FALSE;
+  error = ferry_xapi_error_new (ferry_check_get_xapi_error (check), ferry_check_get_xapi_params (check));
+  return ferry_relay_error_is_unreachable (error);
+}
+
+const char *
+ferry_relay_get_shutdown_remedy (void)
+{
+  return _("A halted VM can still move: shut it down, and Ferry carries it through this computer instead "
+           "(a relay move, slower, limited by this computer's links).");
 }
 
 void

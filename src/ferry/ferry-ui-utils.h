@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "ferry-check.h"
 #include "ferry-connection.h"
 #include "ferry-host.h"
 #include "ferry-object.h"
@@ -50,6 +51,14 @@ GtkWidget   *ferry_info_row_new               (const char         *title,
                                                const char         *icon_name);
 void         ferry_info_row_set_subtitle      (GtkWidget          *row,
                                                const char         *subtitle);
+
+/* Whether @check (or @error) says that two pools cannot reach each other
+ * (ferry_relay_error_is_unreachable()). */
+gboolean     ferry_check_is_unreachable       (FerryCheck         *check);
+gboolean     ferry_error_is_unreachable       (const GError       *error);
+/* The way out then for a VM that runs: shut it down, and it moves through
+ * this computer instead (a relay move, ferry-relay.h). */
+const char  *ferry_relay_get_shutdown_remedy  (void);
 
 /* A GtkLevelBar of used space: neutral, then warning above 80 %, error above 95 %. */
 void         ferry_usage_bar_init             (GtkLevelBar        *bar);

@@ -6,8 +6,12 @@
 
 #include <string.h>
 
+#include "ferry-cache.h"
+#include "ferry-sim-faults.h"
+#include "ferry-sim-world.h"
 #include "ferry-tree-row.h"
 #include "ferry-ui-test-utils.h"
+#include "ferry-ui-utils.h"
 
 /* GTK 4.8 warns when a window closes while one of its entries has the
  * focus and no window manager sent the focus-out: not our bug. */
@@ -110,6 +114,26 @@ ferry_ui_test_wait_state (FerryConnection      *connection,
     }
 }
 
+static gboolean
+jobs_final (gpointer data)
+{
+  GPtrArray *jobs = data;
+
+  for (guint i = 0; i < jobs->len; i++)
+    if (!ferry_job_is_finished (g_ptr_array_index (jobs, i)))
+      return FALSE;
+  return TRUE;
+}
+
+void
+ferry_ui_test_wait_jobs (GPtrArray *jobs,
+                         guint      timeout_ms)
+{
+  g_assert_nonnull (jobs);
+  if (!ferry_ui_test_wait_until (jobs_final, jobs, timeout_ms))
+    g_error ("%u jobs, not all final after %u ms", jobs->len, timeout_ms);
+}
+
 FerryConnectionManager *
 ferry_ui_test_manager_new (void)
 {
@@ -186,4 +210,76 @@ ferry_ui_test_sim_url (FerrySimTestServer *server,
         return g_strdup (json_object_get_string_member (host, tls ? "url" : "http_url"));
     }
   return ferry_sim_test_server_dup_master_url (server, name, tls);
+}
+
+FerryConnection *
+ferry_ui_test_connect (FerrySimTestServer     *server,
+                       FerryConnectionManager *manager,
+                       const char             *name)
+{
+  g_autofree char *url = ferry_ui_test_sim_url (server, name, FALSE);
+  FerryConnection *connection = ferry_connection_manager_add (manager, url, "root", FERRY_TRANSPORT_HTTP);
+
+  ferry_connection_set_password (connection, "demo");
+  ferry_connection_set_reconnect_delays (connection, 0.2, 0.5);
+  ferry_connection_open_async (connection, NULL, NULL, NULL);
+  return connection;
+}
+
+FerryObject *
+ferry_ui_test_find_object (FerryConnection *connection,
+                           GType            type,
+                           const char      *name)
+{
+  GListModel *objects = ferry_cache_get_objects (ferry_connection_get_cache (connection), type);
+
+  for (guint i = 0; i < g_list_model_get_n_items (objects); i++)
+    {
+      g_autoptr(FerryObject) object = g_list_model_get_item (objects, i);
+
+      if ((name == NULL || g_strcmp0 (ferry_object_get_name_label (object), name) == 0) &&
+          (type != FERRY_TYPE_VM || ferry_vm_is_listed (FERRY_VM (object))))
+        return object;  /* the cache keeps it */
+    }
+  g_error ("No %s named %s", g_type_name (type), name ? name : "(any)");
+  return NULL;
+}
+
+typedef struct
+{
+  FerrySimTestServer *server;
+  double              scale;
+  const char         *faults;
+} WorldCall;
+
+static gboolean
+world_call_cb (gpointer data)
+{
+  WorldCall *call = data;
+  FerrySimWorld *world = ferry_sim_test_server_get_world (call->server);
+  g_autoptr(GError) error = NULL;
+
+  if (call->scale > 0)
+    ferry_sim_world_set_time_scale (world, call->scale);
+  if (call->faults != NULL && !ferry_sim_faults_add_json (ferry_sim_world_get_faults (world), call->faults, -1, &error))
+    g_error ("Bad faults %s: %s", call->faults, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ferry_ui_test_set_time_scale (FerrySimTestServer *server,
+                              double              scale)
+{
+  WorldCall call = { server, scale, NULL };
+
+  ferry_sim_test_server_invoke (server, world_call_cb, &call);
+}
+
+void
+ferry_ui_test_add_faults (FerrySimTestServer *server,
+                          const char         *json)
+{
+  WorldCall call = { server, 0, json };
+
+  ferry_sim_test_server_invoke (server, world_call_cb, &call);
 }

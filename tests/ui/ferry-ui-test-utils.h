@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "ferry-connection-manager.h"
+#include "ferry-job.h"
 #include "ferry-sim-test-server.h"
 #include "ferry-window.h"
 
@@ -24,6 +25,9 @@ void                    ferry_ui_test_spin             (guint             ms);
 void                    ferry_ui_test_wait_state       (FerryConnection  *connection,
                                                         FerryConnectionState state,
                                                         guint             timeout_ms);
+/* Spins until every job (FerryJob) of @jobs is final; fails after @timeout_ms. */
+void                    ferry_ui_test_wait_jobs        (GPtrArray        *jobs,
+                                                        guint             timeout_ms);
 /* A manager whose list lives in a new temporary file. */
 FerryConnectionManager *ferry_ui_test_manager_new      (void);
 /* The first toplevel of @type, or NULL. */
@@ -38,5 +42,22 @@ GtkWidget              *ferry_ui_test_find_tree_row    (GtkWidget        *widget
 char                   *ferry_ui_test_sim_url          (FerrySimTestServer *server,
                                                         const char       *name,
                                                         gboolean          tls);
+/* Adds the pool or standalone host @name to @manager as root (password
+ * "demo", plain HTTP, quick reconnects) and opens it. Transfer none. */
+FerryConnection        *ferry_ui_test_connect          (FerrySimTestServer *server,
+                                                        FerryConnectionManager *manager,
+                                                        const char       *name);
+/* The object of @type named @name (NULL: the first) in the cache of
+ * @connection; VMs only as the tree lists them (no templates, snapshots or
+ * control domains). Fails the test when there is none. Transfer none. */
+FerryObject            *ferry_ui_test_find_object      (FerryConnection  *connection,
+                                                        GType             type,
+                                                        const char       *name);
+/* In the simulator's own thread: its time scale, and faults (ferry-sim
+ * README §9, a JSON object or array). */
+void                    ferry_ui_test_set_time_scale   (FerrySimTestServer *server,
+                                                        double            scale);
+void                    ferry_ui_test_add_faults       (FerrySimTestServer *server,
+                                                        const char       *json);
 
 G_END_DECLS

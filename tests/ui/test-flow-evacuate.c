@@ -12,36 +12,6 @@
 #include "ferry-flow-rows.h"
 #include "test-flow-utils.h"
 
-typedef struct
-{
-  GPtrArray *jobs;
-  guint      most;
-} Watch;
-
-static gboolean
-count_running (gpointer data)
-{
-  Watch *watch = data;
-  guint running = 0;
-
-  for (guint i = 0; i < watch->jobs->len; i++)
-    if (ferry_job_get_state (g_ptr_array_index (watch->jobs, i)) == FERRY_JOB_RUNNING)
-      running++;
-  watch->most = MAX (watch->most, running);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-all_final (gpointer data)
-{
-  Watch *watch = data;
-
-  for (guint i = 0; i < watch->jobs->len; i++)
-    if (!ferry_job_is_finished (g_ptr_array_index (watch->jobs, i)))
-      return FALSE;
-  return TRUE;
-}
-
 static gboolean
 dialog_idle (gpointer data)
 {
@@ -77,8 +47,8 @@ test_evacuate (FlowFixture   *fixture,
   const char *host = flow_uuid (fixture, "Flow", FERRY_TYPE_HOST, "fl-1");
   FerryEvacuateDialog *dialog;
   GtkWidget *row, *fix;
-  Watch watch = { NULL, 0 };
-  guint id;
+  GPtrArray *jobs;
+  FlowWatch *watch;
   g_autofree char *state = NULL;
 
   g_test_summary ("F4/R3: twelve VMs leave a host in batches after a one-click fix, then come back");
@@ -108,23 +78,25 @@ test_evacuate (FlowFixture   *fixture,
   ferry_evacuate_dialog_set_batch_size (dialog, 4);
   flow_shot (GTK_WIDGET (dialog), "f4-2-ready");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.apply", NULL));
-  watch.jobs = ferry_evacuate_dialog_get_jobs (dialog);
-  g_assert_nonnull (watch.jobs);
-  g_assert_cmpuint (watch.jobs->len, ==, 12);
-  id = g_timeout_add (10, count_running, &watch);
+  jobs = ferry_evacuate_dialog_get_jobs (dialog);
+  g_assert_nonnull (jobs);
+  g_assert_cmpuint (jobs->len, ==, 12);
+  watch = flow_watch_running (jobs);
   ferry_ui_test_spin (300);
   flow_shot (GTK_WIDGET (dialog), "f4-3-progress");
-  g_assert_true (ferry_ui_test_wait_until (all_final, &watch, 120000));
-  g_source_remove (id);
-  g_assert_cmpuint (watch.most, <=, 4);
-  g_assert_cmpuint (watch.most, >=, 2);
+  {
+    guint most = flow_watch_finish (watch, 120000);
+
+    g_assert_cmpuint (most, <=, 4);
+    g_assert_cmpuint (most, >=, 2);
+  }
 
   for (guint i = 1; i <= 12; i++)
     {
       g_autofree char *name = g_strdup_printf ("fl-vm-%02u", i);
       g_autofree char *on = flow_sim_vm_host (fixture, "Flow", name);
 
-      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (watch.jobs, i - 1)), ==, FERRY_JOB_SUCCEEDED);
+      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, i - 1)), ==, FERRY_JOB_SUCCEEDED);
       g_assert_nonnull (on);
       g_assert_cmpstr (on, !=, "fl-1");
     }
@@ -140,10 +112,10 @@ test_evacuate (FlowFixture   *fixture,
   g_assert_nonnull (flow_row (GTK_WIDGET (dialog), "fl-vm-07"));
   flow_shot (GTK_WIDGET (dialog), "f4-4-exit");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.apply", NULL));
-  watch.jobs = ferry_evacuate_dialog_get_jobs (dialog);
-  g_assert_nonnull (watch.jobs);
-  g_assert_cmpuint (watch.jobs->len, ==, 12);
-  g_assert_true (ferry_ui_test_wait_until (all_final, &watch, 120000));
+  jobs = ferry_evacuate_dialog_get_jobs (dialog);
+  g_assert_nonnull (jobs);
+  g_assert_cmpuint (jobs->len, ==, 12);
+  flow_wait_jobs (jobs, 120000);
   for (guint i = 1; i <= 12; i++)
     {
       g_autofree char *name = g_strdup_printf ("fl-vm-%02u", i);
@@ -187,7 +159,7 @@ test_fixes_and_partial (FlowFixture   *fixture,
   FerryEvacuateDialog *dialog;
   AdwMessageDialog *choice;
   GtkWidget *w, *fix;
-  Watch watch = { NULL, 0 };
+  GPtrArray *jobs;
   g_autofree char *state = NULL;
   const char *moved[] = { "fl-cd", "fl-paused", "fl-free" };
 
@@ -239,16 +211,16 @@ test_fixes_and_partial (FlowFixture   *fixture,
   g_assert_nonnull (choice);
   adw_message_dialog_response (choice, "move");
   gtk_window_close (GTK_WINDOW (choice));
-  watch.jobs = ferry_evacuate_dialog_get_jobs (dialog);
-  g_assert_nonnull (watch.jobs);
-  g_assert_cmpuint (watch.jobs->len, ==, G_N_ELEMENTS (moved));
-  g_assert_true (ferry_ui_test_wait_until (all_final, &watch, 120000));
+  jobs = ferry_evacuate_dialog_get_jobs (dialog);
+  g_assert_nonnull (jobs);
+  g_assert_cmpuint (jobs->len, ==, G_N_ELEMENTS (moved));
+  flow_wait_jobs (jobs, 120000);
 
   for (guint i = 0; i < G_N_ELEMENTS (moved); i++)
     {
       g_autofree char *on = flow_sim_vm_host (fixture, "Flow", moved[i]);
 
-      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (watch.jobs, i)), ==, FERRY_JOB_SUCCEEDED);
+      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, i)), ==, FERRY_JOB_SUCCEEDED);
       g_assert_nonnull (on);
       g_assert_cmpstr (on, !=, "fl-3");
     }

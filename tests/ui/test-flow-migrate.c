@@ -12,8 +12,8 @@
 #endif
 
 #include "ferry-flow-rows.h"
-#include "ferry-job-row.h"
 #include "ferry-migrate-wizard.h"
+#include "ferry-operation-row.h"
 #include "test-flow-utils.h"
 
 static FerryMigrateWizard *
@@ -32,20 +32,6 @@ open_wizard (FlowFixture *fixture,
   return wizard;
 }
 
-static gboolean
-has_jobs (gpointer data)
-{
-  return ferry_migrate_wizard_get_jobs (data) != NULL;
-}
-
-/* The final button ("Migrate"), then waits for the jobs. */
-static void
-finish (FerryMigrateWizard *wizard)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.finish", NULL));
-  g_assert_true (ferry_ui_test_wait_until (has_jobs, wizard, 5000));
-}
-
 static FerryJob *
 the_job (FerryMigrateWizard *wizard)
 {
@@ -56,14 +42,14 @@ the_job (FerryMigrateWizard *wizard)
   return g_ptr_array_index (jobs, 0);
 }
 
-static FerryJobRow *
+static FerryOperationRow *
 find_job_row (GtkWidget *widget)
 {
-  if (FERRY_IS_JOB_ROW (widget))
-    return FERRY_JOB_ROW (widget);
+  if (FERRY_IS_OPERATION_ROW (widget))
+    return FERRY_OPERATION_ROW (widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      FerryJobRow *row = find_job_row (child);
+      FerryOperationRow *row = find_job_row (child);
 
       if (row != NULL)
         return row;
@@ -128,7 +114,7 @@ test_intra_pool (FlowFixture   *fixture,
   g_assert_cmpstr (flow_page_title (FERRY_WIZARD (wizard)), ==, "Review");
   flow_wait_complete (FERRY_WIZARD (wizard), 20000);
   flow_shot (GTK_WIDGET (wizard), "f1-5-review-intra");
-  finish (wizard);
+  flow_finish (wizard);
   flow_wait_jobs (ferry_migrate_wizard_get_jobs (wizard), 60000);
   flow_shot (GTK_WIDGET (wizard), "f1-6-progress");
   g_assert_cmpint (ferry_job_get_state (the_job (wizard)), ==, FERRY_JOB_SUCCEEDED);
@@ -190,7 +176,7 @@ test_per_vm_hosts (FlowFixture   *fixture,
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (flow_row (w, "1. fl-vm-06"))), "fl-2"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (flow_row (w, "2. fl-vm-07"))), "fl-3"));
   flow_wait_complete (FERRY_WIZARD (wizard), 20000);
-  finish (wizard);
+  flow_finish (wizard);
   jobs = ferry_migrate_wizard_get_jobs (wizard);
   g_assert_cmpuint (jobs->len, ==, 3);
   flow_wait_jobs (jobs, 60000);
@@ -416,7 +402,7 @@ test_cross_pool (FlowFixture   *fixture,
   g_assert_cmpstr (flow_page_title (FERRY_WIZARD (wizard)), ==, "Review");
   flow_wait_complete (FERRY_WIZARD (wizard), 30000);
   flow_shot (w, "f1-6-review-cross-pool");
-  finish (wizard);
+  flow_finish (wizard);
   flow_wait_jobs (ferry_migrate_wizard_get_jobs (wizard), 120000);
   g_assert_cmpint (ferry_job_get_state (the_job (wizard)), ==, FERRY_JOB_SUCCEEDED);
   g_assert_cmpint (ferry_job_get_operation (the_job (wizard)), ==, FERRY_OPERATION_STORAGE_MIGRATE);
@@ -437,7 +423,7 @@ test_failure_paused (FlowFixture   *fixture,
                      gconstpointer  data)
 {
   FerryMigrateWizard *wizard;
-  FerryJobRow *row;
+  FerryOperationRow *row;
   FerryJob *job;
   g_autofree char *state = NULL;
   g_autofree char *host = NULL;
@@ -449,7 +435,7 @@ test_failure_paused (FlowFixture   *fixture,
   wizard = open_wizard (fixture, "fl-vm-04");
   go_intra_pool (wizard, "fl-2");
   flow_wait_complete (FERRY_WIZARD (wizard), 20000);
-  finish (wizard);
+  flow_finish (wizard);
   job = the_job (wizard);
   flow_wait_job_state (job, FERRY_JOB_FAILED, 60000);
   ferry_ui_test_spin (500);
@@ -457,14 +443,14 @@ test_failure_paused (FlowFixture   *fixture,
   row = find_job_row (GTK_WIDGET (wizard));
   g_assert_nonnull (row);
   g_assert_true (ferry_job_get_can_unpause (job));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ferry_job_row_get_resume_button (row))));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "paused"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ferry_operation_row_get_resume_button (row))));
+  g_assert_nonnull (strstr (ferry_operation_row_get_problem (row), "paused"));
   flow_shot (GTK_WIDGET (wizard), "f1-7-failed-paused");
   state = flow_sim_vm_power_state (fixture, "Flow", "fl-vm-04");
   g_assert_cmpstr (state, ==, "Paused");
   g_clear_pointer (&state, g_free);
 
-  gtk_widget_activate (GTK_WIDGET (ferry_job_row_get_resume_button (row)));
+  gtk_widget_activate (GTK_WIDGET (ferry_operation_row_get_resume_button (row)));
   for (guint i = 0; i < 100 && !(state && g_str_equal (state, "Running")); i++)
     {
       g_clear_pointer (&state, g_free);
@@ -482,7 +468,7 @@ test_cancel (FlowFixture   *fixture,
 {
   FerryMigrateWizard *wizard;
   GtkWidget *w;
-  FerryJobRow *row;
+  FerryOperationRow *row;
   FerryJob *job;
   g_autofree char *host = NULL;
   g_autofree char *srs = NULL;
@@ -503,15 +489,15 @@ test_cancel (FlowFixture   *fixture,
   flow_next (FERRY_WIZARD (wizard));
   g_assert_cmpstr (flow_page_title (FERRY_WIZARD (wizard)), ==, "Review");
   flow_wait_complete (FERRY_WIZARD (wizard), 20000);
-  finish (wizard);
+  flow_finish (wizard);
   job = the_job (wizard);
   flow_wait_job_state (job, FERRY_JOB_RUNNING, 30000);
   ferry_ui_test_spin (300);
 
   row = find_job_row (w);
   g_assert_nonnull (row);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ferry_job_row_get_cancel_button (row))));
-  gtk_widget_activate (GTK_WIDGET (ferry_job_row_get_cancel_button (row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ferry_operation_row_get_cancel_button (row))));
+  gtk_widget_activate (GTK_WIDGET (ferry_operation_row_get_cancel_button (row)));
   flow_wait_job_state (job, FERRY_JOB_CANCELLED, 30000);
 
   host = flow_sim_vm_host (fixture, "Flow", "fl-vm-05");

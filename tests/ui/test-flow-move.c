@@ -9,13 +9,9 @@
 #include "ferry-flow-rows.h"
 #include "ferry-move-disk-dialog.h"
 #include "ferry-move-vm-wizard.h"
+#include "ferry-relay.h"
+#include "ferry-ui-utils.h"
 #include "test-flow-utils.h"
-
-static gboolean
-has_jobs (gpointer data)
-{
-  return ferry_migrate_wizard_get_jobs (data) != NULL;
-}
 
 static void
 test_move_vm (FlowFixture   *fixture,
@@ -59,9 +55,7 @@ test_move_vm (FlowFixture   *fixture,
   flow_wait_complete (FERRY_WIZARD (wizard), 20000);
   flow_shot (w, "f2-4-review");
 
-  g_assert_true (gtk_widget_activate_action (w, "wizard.finish", NULL));
-  g_assert_true (ferry_ui_test_wait_until (has_jobs, wizard, 5000));
-  jobs = ferry_migrate_wizard_get_jobs (wizard);
+  jobs = flow_finish (wizard);
   flow_wait_jobs (jobs, 60000);
   g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, 0)), ==, FERRY_JOB_SUCCEEDED);
 
@@ -71,34 +65,131 @@ test_move_vm (FlowFixture   *fixture,
   g_assert_cmpstr (state, ==, "Halted");
 }
 
-typedef struct
+/* Next until the review page, which the server checks. */
+static void
+next_to_review (FerryMigrateWizard *wizard)
 {
+  for (guint i = 0; i < 4 && g_strcmp0 (flow_page_title (FERRY_WIZARD (wizard)), "Review") != 0; i++)
+    flow_next (FERRY_WIZARD (wizard));
+  g_assert_cmpstr (flow_page_title (FERRY_WIZARD (wizard)), ==, "Review");
+}
+
+static void
+test_move_vm_relay (FlowFixture   *fixture,
+                    gconstpointer  data)
+{
+  const char *uuids[] = { flow_uuid (fixture, "Flow", FERRY_TYPE_VM, "fl-halted"), NULL };
+  FerryMigrateWizard *wizard;
+  GtkWidget *w, *row;
   GPtrArray *jobs;
-  guint      most;
-} Watch;
+  FerryJob *job;
+  g_autofree char *host = NULL;
+  g_autofree char *srs = NULL;
+  g_autofree char *state = NULL;
 
-static gboolean
-count_running (gpointer data)
+  g_test_summary ("F2 across pools that cannot reach each other: the review says the halted VM goes "
+                  "through this computer, and it arrives in the other pool on the chosen SR");
+
+  /* Flow and Dest cannot reach each other: xapi's storage migration fails. */
+  flow_add_faults (fixture, "{ \"type\": \"partition\", \"pool\": \"Flow\", \"peer\": \"Dest\", \"seconds\": 600 }");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.move-vm", "^as", uuids));
+  wizard = FERRY_MIGRATE_WIZARD (ferry_ui_test_wait_toplevel (FERRY_TYPE_MOVE_VM_WIZARD, 2000));
+  g_assert_nonnull (wizard);
+  w = GTK_WIDGET (wizard);
+  ferry_ui_test_spin (200);
+
+  flow_activate_row (w, "Dest");
+  flow_next (FERRY_WIZARD (wizard));
+  g_assert_cmpstr (flow_page_title (FERRY_WIZARD (wizard)), ==, "Home Server");
+  flow_activate_row (w, "d-1");
+  flow_next (FERRY_WIZARD (wizard));
+  g_assert_cmpstr (flow_page_title (FERRY_WIZARD (wizard)), ==, "Storage");
+  flow_activate_row (w, "Place all migrated virtual disks on the same SR");
+  flow_activate_row (w, "Dest-B");
+  next_to_review (wizard);
+  flow_wait_complete (FERRY_WIZARD (wizard), 20000);
+  flow_shot (w, "f2-5-review-relay");
+
+  /* The pre-check found the pools apart: a relay, said plainly. */
+  g_assert_true (ferry_plan_item_get_relay (ferry_plan_get_item (ferry_migrate_wizard_get_plan (wizard, NULL), 0)));
+  row = flow_row (w, "fl-halted: through this computer");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, ferry_relay_describe ());
+
+  jobs = flow_finish (wizard);
+  g_assert_cmpuint (jobs->len, ==, 1);
+  job = g_ptr_array_index (jobs, 0);
+  flow_wait_jobs (jobs, 120000);
+  if (ferry_job_get_error (job) != NULL)
+    g_test_message ("%s", ferry_job_get_error (job)->message);
+  g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_SUCCEEDED);
+  g_assert_true (ferry_plan_item_get_relay (ferry_job_get_item (job)));
+
+  /* In the simulator: gone from Flow, halted in Dest, its disk on Dest-B. */
+  host = flow_sim_vm_host (fixture, "Flow", "fl-halted");
+  g_assert_null (host);
+  state = flow_sim_vm_power_state (fixture, "Dest", "fl-halted");
+  g_assert_cmpstr (state, ==, "Halted");
+  srs = flow_sim_vm_disk_srs (fixture, "Dest", "fl-halted");
+  g_assert_cmpstr (srs, ==, "Dest-B");
+}
+
+/* The server's answer about fl-vm-09 on the review page, or NULL while it is asked. */
+static GtkWidget *
+find_answer (GtkWidget *widget)
 {
-  Watch *watch = data;
-  guint running = 0;
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
 
-  for (guint i = 0; i < watch->jobs->len; i++)
-    if (ferry_job_get_state (g_ptr_array_index (watch->jobs, i)) == FERRY_JOB_RUNNING)
-      running++;
-  watch->most = MAX (watch->most, running);
-  return G_SOURCE_CONTINUE;
+      if (g_str_has_prefix (title, "fl-vm-09: ") && strstr (title, "asking the server") == NULL)
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_answer (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static gboolean
-all_final (gpointer data)
+review_checked (gpointer data)
 {
-  Watch *watch = data;
+  return find_answer (data) != NULL;
+}
 
-  for (guint i = 0; i < watch->jobs->len; i++)
-    if (!ferry_job_is_finished (g_ptr_array_index (watch->jobs, i)))
-      return FALSE;
-  return TRUE;
+static void
+test_live_unreachable (FlowFixture   *fixture,
+                       gconstpointer  data)
+{
+  const char *uuids[] = { flow_uuid (fixture, "Flow", FERRY_TYPE_VM, "fl-vm-09"), NULL };
+  FerryMigrateWizard *wizard;
+  GtkWidget *w, *row;
+
+  g_test_summary ("F1 across pools that cannot reach each other: the running VM is refused, and the "
+                  "refusal says that shut down it could go through this computer");
+
+  flow_add_faults (fixture, "{ \"type\": \"partition\", \"pool\": \"Flow\", \"peer\": \"Dest\", \"seconds\": 600 }");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.migrate-wizard", "^as", uuids));
+  wizard = FERRY_MIGRATE_WIZARD (ferry_ui_test_wait_toplevel (FERRY_TYPE_MIGRATE_WIZARD, 2000));
+  g_assert_nonnull (wizard);
+  w = GTK_WIDGET (wizard);
+  ferry_ui_test_spin (200);
+  flow_activate_row (w, "Dest");
+  flow_next (FERRY_WIZARD (wizard));
+  flow_activate_row (w, "d-1");
+  flow_next (FERRY_WIZARD (wizard));
+  /* The disk goes to Dest's default SR. */
+  next_to_review (wizard);
+  g_assert_true (ferry_ui_test_wait_until (review_checked, wizard, 20000));
+  row = find_answer (w);
+  g_test_message ("%s — %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                  adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ferry_relay_get_shutdown_remedy ()));
+  g_assert_false (ferry_wizard_page_get_complete (ferry_wizard_get_current_page (FERRY_WIZARD (wizard))));
+  g_assert_false (ferry_plan_item_get_relay (ferry_plan_get_item (ferry_migrate_wizard_get_plan (wizard, NULL), 0)));
 }
 
 static void
@@ -109,8 +200,9 @@ test_move_disks (FlowFixture   *fixture,
   g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
   FerryMoveDiskDialog *dialog;
   GtkWidget *w;
-  Watch watch = { NULL, 0 };
-  guint id;
+  GPtrArray *jobs;
+  FlowWatch *watch;
+  guint most;
 
   g_test_summary ("F3: five disks move to another SR, at most 3 at once, each with its own progress; "
                   "the current SR and a too small one are refused");
@@ -150,24 +242,23 @@ test_move_disks (FlowFixture   *fixture,
   flow_shot (w, "f3-1-targets");
 
   g_assert_true (gtk_widget_activate_action (w, "dialog.apply", NULL));
-  watch.jobs = ferry_move_disk_dialog_get_jobs (dialog);
-  g_assert_nonnull (watch.jobs);
-  g_assert_cmpuint (watch.jobs->len, ==, 5);
-  id = g_timeout_add (20, count_running, &watch);
+  jobs = ferry_move_disk_dialog_get_jobs (dialog);
+  g_assert_nonnull (jobs);
+  g_assert_cmpuint (jobs->len, ==, 5);
+  watch = flow_watch_running (jobs);
   ferry_ui_test_spin (500);
   flow_shot (w, "f3-2-progress");
-  g_assert_true (ferry_ui_test_wait_until (all_final, &watch, 120000));
-  g_source_remove (id);
+  most = flow_watch_finish (watch, 120000);
 
   /* Batches of 3: xapi's limit per host, applied by the queue. */
-  g_assert_cmpuint (watch.most, <=, 3);
-  g_assert_cmpuint (watch.most, >=, 2);
+  g_assert_cmpuint (most, <=, 3);
+  g_assert_cmpuint (most, >=, 2);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *srs = flow_sim_vm_disk_srs (fixture, "Flow", names[i]);
       g_autofree char *host = flow_sim_vm_host (fixture, "Flow", names[i]);
 
-      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (watch.jobs, i)), ==, FERRY_JOB_SUCCEEDED);
+      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, i)), ==, FERRY_JOB_SUCCEEDED);
       g_assert_cmpstr (srs, ==, "Flow-iSCSI");
       g_assert_cmpstr (host, ==, "fl-1");
     }
@@ -180,6 +271,9 @@ main (int   argc,
   ferry_ui_test_init (&argc, &argv);
 
   g_test_add ("/flow/move-vm", FlowFixture, NULL, flow_fixture_setup, test_move_vm, flow_fixture_teardown);
+  g_test_add ("/flow/move-vm/relay", FlowFixture, NULL, flow_fixture_setup, test_move_vm_relay, flow_fixture_teardown);
+  g_test_add ("/flow/migrate/unreachable", FlowFixture, NULL, flow_fixture_setup, test_live_unreachable,
+              flow_fixture_teardown);
   g_test_add ("/flow/move-disks/R35", FlowFixture, NULL, flow_fixture_setup, test_move_disks, flow_fixture_teardown);
 
   return g_test_run ();

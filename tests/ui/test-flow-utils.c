@@ -111,14 +111,8 @@ flow_fixture_setup (FlowFixture   *fixture,
   gtk_window_present (GTK_WINDOW (fixture->window));
 
   for (guint i = 0; i < G_N_ELEMENTS (connection_names); i++)
-    {
-      g_autofree char *url = ferry_ui_test_sim_url (fixture->server, connection_names[i], FALSE);
-      FerryConnection *connection = ferry_connection_manager_add (fixture->manager, url, "root", FERRY_TRANSPORT_HTTP);
-
-      ferry_connection_set_password (connection, "demo");
-      ferry_connection_set_event_timeout (connection, 0.5);
-      ferry_connection_open_async (connection, NULL, NULL, NULL);
-    }
+    ferry_connection_set_event_timeout (ferry_ui_test_connect (fixture->server, fixture->manager, connection_names[i]),
+                                        0.5);
   for (guint i = 0; i < G_N_ELEMENTS (connection_names); i++)
     {
       g_autoptr(FerryConnection) connection = g_list_model_get_item (G_LIST_MODEL (fixture->manager), i);
@@ -161,28 +155,11 @@ flow_fixture_teardown (FlowFixture   *fixture,
   ferry_sim_test_server_stop (fixture->server);
 }
 
-typedef struct
-{
-  FerrySimTestServer *server;
-  double              scale;
-} ScaleCall;
-
-static gboolean
-set_scale_cb (gpointer data)
-{
-  ScaleCall *call = data;
-
-  ferry_sim_world_set_time_scale (ferry_sim_test_server_get_world (call->server), call->scale);
-  return G_SOURCE_REMOVE;
-}
-
 void
 flow_set_time_scale (FlowFixture *fixture,
                      double       scale)
 {
-  ScaleCall call = { fixture->server, scale };
-
-  ferry_sim_test_server_invoke (fixture->server, set_scale_cb, &call);
+  ferry_ui_test_set_time_scale (fixture->server, scale);
 }
 
 static char *
@@ -198,12 +175,7 @@ void
 flow_add_faults (FlowFixture *fixture,
                  const char  *json)
 {
-  g_autofree char *base = base_url (fixture, "Flow");
-  g_autofree char *url = g_strconcat (base, "sim/faults", NULL);
-  guint status = 0;
-  g_autofree char *reply = ferry_sim_test_post (url, "application/json", json, &status);
-
-  g_assert_cmpuint (status, ==, 200);
+  ferry_ui_test_add_faults (fixture->server, json);
 }
 
 FerryObject *
@@ -217,22 +189,11 @@ flow_find (FlowFixture *fixture,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(FerryConnection) connection = g_list_model_get_item (G_LIST_MODEL (fixture->manager), i);
-      FerryCache *cache = ferry_connection_get_cache (connection);
-      GListModel *objects;
 
-      if (g_strcmp0 (ferry_connection_get_title (connection), pool) != 0)
-        continue;
-      objects = ferry_cache_get_objects (cache, type);
-      for (guint k = 0; k < g_list_model_get_n_items (objects); k++)
-        {
-          g_autoptr(FerryObject) object = g_list_model_get_item (objects, k);
-
-          if (g_strcmp0 (ferry_object_get_name_label (object), name) == 0 &&
-              !(FERRY_IS_VM (object) && ferry_vm_get_is_a_snapshot (FERRY_VM (object))))
-            return object;  /* the cache keeps it */
-        }
+      if (g_strcmp0 (ferry_connection_get_title (connection), pool) == 0)
+        return ferry_ui_test_find_object (connection, type, name);
     }
-  g_error ("No %s named %s in %s", g_type_name (type), name, pool);
+  g_error ("No connection to %s", pool);
   return NULL;
 }
 
@@ -333,6 +294,14 @@ flow_sim_vm_host (FlowFixture *fixture,
   return name_of (base, session, "host", host);
 }
 
+/* g_ptr_array_sort() hands the comparator pointers to the elements. */
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b)
+{
+  return g_ascii_strcasecmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* "a,b" of the names of @field of each @class object of the VM, by
  * userdevice/device order. */
 static char *
@@ -372,7 +341,7 @@ vm_devices (FlowFixture *fixture,
           g_ptr_array_add (rows, g_strdup_printf ("%s=%s", record_string (device, "device"), name));
         }
     }
-  g_ptr_array_sort (rows, (GCompareFunc) g_ascii_strcasecmp);
+  g_ptr_array_sort (rows, compare_rows);
   {
     GString *out = g_string_new (NULL);
 
@@ -531,6 +500,20 @@ flow_page_title (FerryWizard *wizard)
   return page ? ferry_wizard_page_get_title (page) : NULL;
 }
 
+static gboolean
+has_jobs (gpointer data)
+{
+  return ferry_migrate_wizard_get_jobs (data) != NULL;
+}
+
+GPtrArray *
+flow_finish (FerryMigrateWizard *wizard)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.finish", NULL));
+  g_assert_true (ferry_ui_test_wait_until (has_jobs, wizard, 5000));
+  return ferry_migrate_wizard_get_jobs (wizard);
+}
+
 void
 flow_shot (GtkWidget  *window,
            const char *name)
@@ -560,23 +543,57 @@ flow_shot (GtkWidget  *window,
   gdk_texture_save_to_png (texture, path);
 }
 
-static gboolean
-jobs_final (gpointer data)
+struct _FlowWatch
 {
-  GPtrArray *jobs = data;
+  GPtrArray *jobs;
+  guint      most;
+  guint      id;
+};
 
-  for (guint i = 0; i < jobs->len; i++)
-    if (!ferry_job_is_finished (g_ptr_array_index (jobs, i)))
-      return FALSE;
-  return TRUE;
+static gboolean
+count_running (gpointer data)
+{
+  FlowWatch *watch = data;
+  guint running = 0;
+
+  for (guint i = 0; i < watch->jobs->len; i++)
+    if (ferry_job_get_state (g_ptr_array_index (watch->jobs, i)) == FERRY_JOB_RUNNING)
+      running++;
+  watch->most = MAX (watch->most, running);
+  return G_SOURCE_CONTINUE;
+}
+
+FlowWatch *
+flow_watch_running (GPtrArray *jobs)
+{
+  FlowWatch *watch = g_new0 (FlowWatch, 1);
+
+  g_assert_nonnull (jobs);
+  watch->jobs = g_ptr_array_ref (jobs);
+  watch->id = g_timeout_add (10, count_running, watch);
+  return watch;
+}
+
+guint
+flow_watch_finish (FlowWatch *watch,
+                   guint      timeout_ms)
+{
+  guint most;
+
+  flow_wait_jobs (watch->jobs, timeout_ms);
+  count_running (watch);
+  g_source_remove (watch->id);
+  most = watch->most;
+  g_ptr_array_unref (watch->jobs);
+  g_free (watch);
+  return most;
 }
 
 void
 flow_wait_jobs (GPtrArray *jobs,
                 guint      timeout_ms)
 {
-  g_assert_nonnull (jobs);
-  g_assert_true (ferry_ui_test_wait_until (jobs_final, jobs, timeout_ms));
+  ferry_ui_test_wait_jobs (jobs, timeout_ms);
 }
 
 typedef struct

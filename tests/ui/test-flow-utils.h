@@ -21,6 +21,7 @@
 #include "ferry-job.h"
 #include "ferry-queue.h"
 #include "ferry-ui-test-utils.h"
+#include "ferry-migrate-wizard.h"
 #include "ferry-window.h"
 #include "ferry-wizard.h"
 
@@ -95,11 +96,20 @@ void         flow_next               (FerryWizard   *wizard);
 void         flow_wait_complete      (FerryWizard   *wizard,
                                       guint          timeout_ms);
 const char  *flow_page_title         (FerryWizard   *wizard);
+/* The final button ("Migrate", "Move"); returns the jobs it queued. */
+GPtrArray   *flow_finish             (FerryMigrateWizard *wizard);
 /* Saves @window as $FERRY_FLOW_SHOTS/@name.png when that is set. */
 void         flow_shot               (GtkWidget     *window,
                                       const char    *name);
 /* Waits until every job is final; fails after @timeout_ms. */
 void         flow_wait_jobs          (GPtrArray     *jobs,
+                                      guint          timeout_ms);
+/* Counts how many of @jobs run at once, from now on. */
+typedef struct _FlowWatch FlowWatch;
+FlowWatch   *flow_watch_running      (GPtrArray     *jobs);
+/* Waits until every job is final (fails after @timeout_ms) and returns
+ * the most that ran at once; frees @watch. */
+guint        flow_watch_finish       (FlowWatch     *watch,
                                       guint          timeout_ms);
 void         flow_wait_job_state     (FerryJob      *job,
                                       FerryJobState  state,

@@ -13,9 +13,7 @@
 #include "ferry-operations-panel.h"
 #include "ferry-resource-tree.h"
 #include "ferry-rules.h"
-#include "ferry-sim-faults.h"
 #include "ferry-sim-test-server.h"
-#include "ferry-sim-world.h"
 #include "ferry-tree-menu.h"
 #include "ferry-ui-test-utils.h"
 #include "ferry-vm.h"
@@ -32,66 +30,12 @@ typedef struct
   FerryQueue             *queue;
 } Fixture;
 
-static FerryConnection *
-add_connection (Fixture    *fixture,
-                const char *name)
-{
-  g_autofree char *url = ferry_ui_test_sim_url (fixture->server, name, FALSE);
-  FerryConnection *connection = ferry_connection_manager_add (fixture->manager, url, "root", FERRY_TRANSPORT_HTTP);
-
-  ferry_connection_set_password (connection, "demo");
-  ferry_connection_open_async (connection, NULL, NULL, NULL);
-  return connection;
-}
-
-typedef struct
-{
-  FerrySimTestServer *server;
-  double              scale;
-  const char         *faults;
-} WorldCall;
-
-static gboolean
-world_call_cb (gpointer data)
-{
-  WorldCall *call = data;
-  FerrySimWorld *world = ferry_sim_test_server_get_world (call->server);
-  g_autoptr(GError) error = NULL;
-
-  if (call->scale > 0)
-    ferry_sim_world_set_time_scale (world, call->scale);
-  if (call->faults != NULL)
-    {
-      ferry_sim_faults_add_json (ferry_sim_world_get_faults (world), call->faults, -1, &error);
-      g_assert_no_error (error);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-set_time_scale (Fixture *fixture,
-                double   scale)
-{
-  WorldCall call = { fixture->server, scale, NULL };
-
-  ferry_sim_test_server_invoke (fixture->server, world_call_cb, &call);
-}
-
-static void
-add_faults (Fixture    *fixture,
-            const char *json)
-{
-  WorldCall call = { fixture->server, 0, json };
-
-  ferry_sim_test_server_invoke (fixture->server, world_call_cb, &call);
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->server = ferry_sim_test_server_start_demo ();
-  set_time_scale (fixture, 200);
+  ferry_ui_test_set_time_scale (fixture->server, 200);
   fixture->manager = ferry_ui_test_manager_new ();
   fixture->window = ferry_window_new (NULL, fixture->manager, NULL, FALSE);
   fixture->tree = ferry_window_get_tree (fixture->window);
@@ -99,8 +43,8 @@ fixture_setup (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1024, 700);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  fixture->pool = add_connection (fixture, "Production");
-  fixture->lab = add_connection (fixture, "Lab");
+  fixture->pool = ferry_ui_test_connect (fixture->server, fixture->manager, "Production");
+  fixture->lab = ferry_ui_test_connect (fixture->server, fixture->manager, "Lab");
   ferry_ui_test_wait_state (fixture->pool, FERRY_CONNECTION_STATE_CONNECTED, 30000);
   ferry_ui_test_wait_state (fixture->lab, FERRY_CONNECTION_STATE_CONNECTED, 30000);
 }
@@ -132,26 +76,8 @@ fixture_teardown (Fixture       *fixture,
   ferry_sim_test_server_stop (fixture->server);
 }
 
-static FerryObject *
-find_object (FerryConnection *connection,
-             GType            type,
-             const char      *name)
-{
-  GListModel *objects = ferry_cache_get_objects (ferry_connection_get_cache (connection), type);
-
-  for (guint i = 0; i < g_list_model_get_n_items (objects); i++)
-    {
-      g_autoptr(FerryObject) object = g_list_model_get_item (objects, i);
-
-      if (g_strcmp0 (ferry_object_get_name_label (object), name) == 0 &&
-          (type != FERRY_TYPE_VM || !ferry_vm_get_is_a_snapshot (FERRY_VM (object))))
-        return object;  /* the cache keeps it */
-    }
-  g_error ("No %s named %s", g_type_name (type), name);
-}
-
-#define VM(f, name)   ((FerryVm *) find_object ((f)->pool, FERRY_TYPE_VM, (name)))
-#define HOST(f, name) ((FerryHost *) find_object ((f)->pool, FERRY_TYPE_HOST, (name)))
+#define VM(f, name)   ((FerryVm *) ferry_ui_test_find_object ((f)->pool, FERRY_TYPE_VM, (name)))
+#define HOST(f, name) ((FerryHost *) ferry_ui_test_find_object ((f)->pool, FERRY_TYPE_HOST, (name)))
 
 static gboolean
 menu_checked (gpointer data)
@@ -276,6 +202,18 @@ last_job (Fixture *fixture)
   return job;  /* the queue keeps it */
 }
 
+/* Migrate to Server (win.migrate-to-host); returns the job it queued. */
+static FerryJob *
+migrate_to_host (Fixture   *fixture,
+                 FerryVm   *vm,
+                 FerryHost *host)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.migrate-to-host", "(ss)",
+                                             ferry_object_get_uuid (FERRY_OBJECT (vm)),
+                                             ferry_object_get_uuid (FERRY_OBJECT (host))));
+  return last_job (fixture);
+}
+
 typedef struct
 {
   FerryWindow *window;
@@ -309,17 +247,14 @@ test_quick_migration (Fixture       *fixture,
   g_assert_null (ferry_window_get_badge (fixture->window));
   g_signal_connect_after (panel, "changed", G_CALLBACK (on_panel_changed_cb), &seen);
   /* Slow enough to see it run. */
-  set_time_scale (fixture, 10);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.migrate-to-host", "(ss)",
-                                             ferry_object_get_uuid (FERRY_OBJECT (vm)),
-                                             ferry_object_get_uuid (FERRY_OBJECT (host))));
-  job = last_job (fixture);
+  ferry_ui_test_set_time_scale (fixture->server, 10);
+  job = migrate_to_host (fixture, vm, host);
   g_assert_cmpstr (ferry_job_get_vm_name (job), ==, "web-01");
   ferry_ui_test_spin (50);
   row = ferry_operations_panel_find_row (panel, job);
   g_assert_nonnull (row);
 
-  set_time_scale (fixture, 200);
+  ferry_ui_test_set_time_scale (fixture->server, 200);
   g_assert_true (ferry_ui_test_wait_until (queue_idle, fixture->queue, 60000));
   g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_SUCCEEDED);
   g_assert_true (ferry_ui_test_wait_until (vm_on_host, &on, 10000));
@@ -342,6 +277,13 @@ test_quick_migration (Fixture       *fixture,
   g_assert_true (ferry_window_get_operations_visible (fixture->window));
 }
 
+static void
+show_operations (Fixture *fixture)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-operations", NULL));
+  ferry_ui_test_spin (300);
+}
+
 static gboolean
 vm_running (gpointer data)
 {
@@ -362,12 +304,9 @@ test_failure_resume (Fixture       *fixture,
   g_test_summary ("R29: a migration that fails and leaves the VM paused says so in the panel, "
                   "with Resume VM, which lets the VM run again");
 
-  add_faults (fixture, "{\"type\": \"fail_migration\", \"vm\": \"web-02\", \"at_progress\": 0.5,"
+  ferry_ui_test_add_faults (fixture->server, "{\"type\": \"fail_migration\", \"vm\": \"web-02\", \"at_progress\": 0.5,"
                        " \"leave_paused\": true, \"count\": 1}");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.migrate-to-host", "(ss)",
-                                             ferry_object_get_uuid (FERRY_OBJECT (vm)),
-                                             ferry_object_get_uuid (FERRY_OBJECT (host))));
-  job = last_job (fixture);
+  job = migrate_to_host (fixture, vm, host);
   g_assert_true (ferry_ui_test_wait_until (queue_idle, fixture->queue, 60000));
   g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_FAILED);
 
@@ -382,7 +321,9 @@ test_failure_resume (Fixture       *fixture,
   ferry_ui_test_spin (50);
   g_assert_cmpstr (ferry_window_get_badge (fixture->window), ==, "!");
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "ops.resume", "s", ferry_job_get_id (job)));
+  /* Clicked in the panel: a button acts only once it is on screen. */
+  show_operations (fixture);
+  gtk_widget_activate (GTK_WIDGET (ferry_operation_row_get_resume_button (row)));
   g_assert_true (ferry_ui_test_wait_until (vm_running, vm, 20000));
   ferry_ui_test_spin (200);
   g_assert_false (ferry_operation_row_can_resume (row));
@@ -394,6 +335,12 @@ job_running (gpointer data)
   return ferry_job_get_state (data) == FERRY_JOB_RUNNING && ferry_job_get_progress (data) > 0;
 }
 
+static gboolean
+job_not_running (gpointer data)
+{
+  return ferry_job_get_state (data) != FERRY_JOB_RUNNING;
+}
+
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
@@ -402,24 +349,207 @@ test_cancel (Fixture       *fixture,
   const char *home = ferry_vm_get_resident_on (vm);
   g_autofree char *source = g_strdup (home);
   FerryHost *host = HOST (fixture, "prod-host-03");
+  GtkWidget *row;
   FerryJob *job;
 
   g_test_summary ("Cancel in the operations panel cancels a running migration; the VM stays");
 
-  set_time_scale (fixture, 1);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.migrate-to-host", "(ss)",
-                                             ferry_object_get_uuid (FERRY_OBJECT (vm)),
-                                             ferry_object_get_uuid (FERRY_OBJECT (host))));
-  job = last_job (fixture);
+  show_operations (fixture);
+  ferry_ui_test_set_time_scale (fixture->server, 1);
+  job = migrate_to_host (fixture, vm, host);
   g_assert_true (ferry_ui_test_wait_until (job_running, job, 30000));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ferry_window_get_operations (fixture->window)),
-                                             "ops.cancel", "s", ferry_job_get_id (job)));
-  set_time_scale (fixture, 200);
+  row = ferry_operations_panel_find_row (ferry_window_get_operations (fixture->window), job);
+  g_assert_nonnull (row);
+  /* A button clicks a moment after it is activated. */
+  gtk_widget_activate (GTK_WIDGET (ferry_operation_row_get_cancel_button (FERRY_OPERATION_ROW (row))));
+  g_assert_true (ferry_ui_test_wait_until (job_not_running, job, 5000));
+  ferry_ui_test_set_time_scale (fixture->server, 200);
   g_assert_true (ferry_ui_test_wait_until (queue_idle, fixture->queue, 60000));
   g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_CANCELLED);
   ferry_ui_test_spin (300);
   g_assert_cmpstr (ferry_vm_get_resident_on (vm), ==, source);
   g_assert_cmpint (ferry_vm_get_power_state (vm), ==, FERRY_VM_POWER_STATE_RUNNING);
+}
+
+/* Queues one plan: @names (NULL-terminated) to @host. Returns its jobs. */
+static GPtrArray *
+queue_plan (Fixture            *fixture,
+            const char * const *names,
+            const char         *host)
+{
+  g_autoptr(FerryMoveRequest) request = ferry_move_request_new ();
+  g_autoptr(FerryPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *jobs;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    ferry_move_request_add_vm (request, VM (fixture, names[i]));
+  ferry_move_request_set_destination_host (request, HOST (fixture, host));
+  plan = ferry_plan_new (request, ferry_queue_get_connections (fixture->queue), NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < ferry_plan_get_n_items (plan); i++)
+    if (ferry_plan_item_get_blocker (ferry_plan_get_item (plan, i)) != NULL)
+      g_test_message ("%s: %s", ferry_plan_item_get_vm_name (ferry_plan_get_item (plan, i)),
+                      ferry_check_get_message (ferry_plan_item_get_blocker (ferry_plan_get_item (plan, i))));
+  g_assert_cmpuint (ferry_plan_get_n_blocked (plan), ==, 0);
+  jobs = ferry_queue_add_plan (fixture->queue, plan);
+  g_assert_cmpuint (jobs->len, ==, g_strv_length ((char **) names));
+  return jobs;
+}
+
+static void
+assert_on_host (Fixture    *fixture,
+                const char *vm,
+                const char *host)
+{
+  OnHost on = { VM (fixture, vm), ferry_object_get_ref (FERRY_OBJECT (HOST (fixture, host))) };
+
+  if (!ferry_ui_test_wait_until (vm_on_host, &on, 10000))
+    g_error ("%s is not running on %s", vm, host);
+}
+
+static void
+test_retry (Fixture       *fixture,
+            gconstpointer  data)
+{
+  FerryOperationsPanel *panel = ferry_window_get_operations (fixture->window);
+  FerryVm *vm = VM (fixture, "web-01");
+  FerryHost *host = HOST (fixture, "prod-host-03");
+  FerryJob *job, *again;
+
+  g_test_summary ("Retry in the operations panel queues a failed move again: its row makes way for the "
+                  "new one, which moves the VM");
+
+  ferry_ui_test_add_faults (fixture->server, "{\"type\": \"fail_migration\", \"vm\": \"web-01\","
+                                             " \"at_progress\": 0.3, \"count\": 1}");
+  job = migrate_to_host (fixture, vm, host);
+  g_assert_true (ferry_ui_test_wait_until (queue_idle, fixture->queue, 60000));
+  g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_FAILED);
+  assert_on_host (fixture, "web-01", "prod-host-02");
+  g_assert_nonnull (ferry_operations_panel_find_row (panel, job));
+
+  /* The row's Retry button activates ops.retry with the job. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "ops.retry", "s", ferry_job_get_id (job)));
+  again = last_job (fixture);
+  g_assert_true (again != job);
+  g_assert_cmpstr (ferry_job_get_vm_name (again), ==, "web-01");
+  ferry_ui_test_spin (50);
+  g_assert_null (ferry_operations_panel_find_row (panel, job));
+  g_assert_nonnull (ferry_operations_panel_find_row (panel, again));
+  g_assert_true (ferry_ui_test_wait_until (queue_idle, fixture->queue, 60000));
+  g_assert_cmpint (ferry_job_get_state (again), ==, FERRY_JOB_SUCCEEDED);
+  assert_on_host (fixture, "web-01", "prod-host-03");
+}
+
+static void
+test_retry_failed_plan (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char * const names[] = { "web-01", "dc-02", "web-03", NULL };
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  FerryPlan *plan;
+  guint n;
+
+  g_test_summary ("“Retry failed” of a plan queues only its failed moves again, and they succeed");
+
+  ferry_ui_test_add_faults (fixture->server, "{\"type\": \"fail_migration\", \"vm\": \"web-03\","
+                                             " \"at_progress\": 0.3, \"count\": 1}");
+  jobs = queue_plan (fixture, names, "prod-host-03");
+  plan = ferry_job_get_plan (g_ptr_array_index (jobs, 0));
+  ferry_ui_test_wait_jobs (jobs, 60000);
+  g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, 0)), ==, FERRY_JOB_SUCCEEDED);
+  g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, 1)), ==, FERRY_JOB_SUCCEEDED);
+  g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, 2)), ==, FERRY_JOB_FAILED);
+  assert_on_host (fixture, "web-03", "prod-host-04");
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (fixture->queue));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ferry_window_get_operations (fixture->window)),
+                                             "ops.retry-plan", "s", ferry_plan_get_id (plan)));
+  /* One new job: the failed one's. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->queue)), ==, n + 1);
+  again = g_ptr_array_new ();
+  g_ptr_array_add (again, last_job (fixture));
+  g_assert_cmpstr (ferry_job_get_vm_name (g_ptr_array_index (again, 0)), ==, "web-03");
+  ferry_ui_test_wait_jobs (again, 60000);
+  g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (again, 0)), ==, FERRY_JOB_SUCCEEDED);
+  assert_on_host (fixture, "web-03", "prod-host-03");
+  assert_on_host (fixture, "web-01", "prod-host-03");
+}
+
+static gboolean
+any_running (gpointer data)
+{
+  GPtrArray *jobs = data;
+
+  for (guint i = 0; i < jobs->len; i++)
+    if (ferry_job_get_state (g_ptr_array_index (jobs, i)) == FERRY_JOB_RUNNING)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_pause_plan (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char * const names[] = { "web-01", "dc-02", "web-03", "mail-01", NULL };
+  g_autoptr(GPtrArray) jobs = NULL;
+  const char *plan_id;
+
+  g_test_summary ("Pause on a plan holds its moves that have not started; Continue lets them run");
+
+  jobs = queue_plan (fixture, names, "prod-host-03");
+  plan_id = ferry_plan_get_id (ferry_job_get_plan (g_ptr_array_index (jobs, 0)));
+  /* Before the queue starts any. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ferry_window_get_operations (fixture->window)),
+                                             "ops.pause-plan", "s", plan_id));
+  ferry_ui_test_spin (1500);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, i)), ==, FERRY_JOB_QUEUED);
+      g_assert_true (ferry_job_get_held (g_ptr_array_index (jobs, i)));
+      g_assert_cmpuint (ferry_job_get_n_starts (g_ptr_array_index (jobs, i)), ==, 0);
+    }
+  assert_on_host (fixture, "web-01", "prod-host-02");
+  assert_on_host (fixture, "mail-01", "prod-host-04");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ferry_window_get_operations (fixture->window)),
+                                             "ops.pause-plan", "s", plan_id));
+  ferry_ui_test_wait_jobs (jobs, 60000);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, i)), ==, FERRY_JOB_SUCCEEDED);
+      assert_on_host (fixture, names[i], "prod-host-03");
+    }
+}
+
+static void
+test_cancel_plan (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char * const names[] = { "web-01", "dc-02", "web-03", "mail-01", NULL };
+  const char * const sources[] = { "prod-host-02", "prod-host-02", "prod-host-04", "prod-host-04" };
+  g_autoptr(GPtrArray) jobs = NULL;
+
+  g_test_summary ("Cancel on a plan cancels its running and waiting moves; every VM stays where it was");
+
+  ferry_ui_test_set_time_scale (fixture->server, 1);
+  jobs = queue_plan (fixture, names, "prod-host-03");
+  g_assert_true (ferry_ui_test_wait_until (any_running, jobs, 30000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ferry_window_get_operations (fixture->window)),
+                                             "ops.cancel-plan", "s",
+                                             ferry_plan_get_id (ferry_job_get_plan (g_ptr_array_index (jobs, 0)))));
+  ferry_ui_test_set_time_scale (fixture->server, 200);
+  ferry_ui_test_wait_jobs (jobs, 60000);
+  ferry_ui_test_spin (300);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      /* R14 let 3 start; the 4th never did. */
+      g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, i)), ==, FERRY_JOB_CANCELLED);
+      assert_on_host (fixture, names[i], sources[i]);
+    }
+  g_assert_cmpuint (ferry_job_get_n_starts (g_ptr_array_index (jobs, 3)), ==, 0);
+  g_assert_cmpuint (ferry_queue_get_n_unfinished (fixture->queue), ==, 0);
 }
 
 static void
@@ -429,7 +559,7 @@ test_drop (Fixture       *fixture,
   FerryVm *vm = VM (fixture, "dc-02");
   FerryHost *host = HOST (fixture, "prod-host-04");
   OnHost on = { vm, ferry_object_get_ref (FERRY_OBJECT (host)) };
-  FerryHost *lab_host = (FerryHost *) find_object (fixture->lab, FERRY_TYPE_HOST, "lab-host-02");
+  FerryHost *lab_host = (FerryHost *) ferry_ui_test_find_object (fixture->lab, FERRY_TYPE_HOST, "lab-host-02");
   AdwMessageDialog *dialog;
   guint n_jobs;
 
@@ -465,6 +595,11 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui/operations/failure-resume", Fixture, NULL, fixture_setup, test_failure_resume, fixture_teardown);
   g_test_add ("/ui/operations/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/ui/operations/retry", Fixture, NULL, fixture_setup, test_retry, fixture_teardown);
+  g_test_add ("/ui/operations/retry-failed-plan", Fixture, NULL, fixture_setup, test_retry_failed_plan,
+              fixture_teardown);
+  g_test_add ("/ui/operations/pause-plan", Fixture, NULL, fixture_setup, test_pause_plan, fixture_teardown);
+  g_test_add ("/ui/operations/cancel-plan", Fixture, NULL, fixture_setup, test_cancel_plan, fixture_teardown);
   g_test_add ("/ui/operations/drop", Fixture, NULL, fixture_setup, test_drop, fixture_teardown);
 
   return g_test_run ();

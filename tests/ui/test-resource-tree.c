@@ -31,19 +31,6 @@ typedef struct
   FerryResourceTree      *tree;
 } Fixture;
 
-static FerryConnection *
-add_connection (Fixture    *fixture,
-                const char *name)
-{
-  g_autofree char *url = ferry_ui_test_sim_url (fixture->server, name, FALSE);
-  FerryConnection *connection = ferry_connection_manager_add (fixture->manager, url, "root", FERRY_TRANSPORT_HTTP);
-
-  ferry_connection_set_password (connection, "demo");
-  ferry_connection_set_reconnect_delays (connection, 0.2, 0.5);
-  ferry_connection_open_async (connection, NULL, NULL, NULL);
-  return connection;
-}
-
 static gboolean
 window_drawn (gpointer data)
 {
@@ -64,8 +51,8 @@ fixture_setup (Fixture       *fixture,
   fixture->tree = ferry_window_get_tree (fixture->window);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  fixture->pool = add_connection (fixture, "Production");
-  fixture->standalone = add_connection (fixture, "legacy-01");
+  fixture->pool = ferry_ui_test_connect (fixture->server, fixture->manager, "Production");
+  fixture->standalone = ferry_ui_test_connect (fixture->server, fixture->manager, "legacy-01");
   ferry_ui_test_wait_state (fixture->pool, FERRY_CONNECTION_STATE_CONNECTED, 30000);
   ferry_ui_test_wait_state (fixture->standalone, FERRY_CONNECTION_STATE_CONNECTED, 30000);
   g_assert_true (ferry_ui_test_wait_until (window_drawn, fixture, 10000));
@@ -172,37 +159,14 @@ test_tree_populates (Fixture       *fixture,
   g_assert_cmpuint (count_rows_of_type (fixture->tree, FERRY_TYPE_HOST), ==, 4);
 }
 
-static FerryObject *
-find_object (FerryConnection *connection,
-             GType            type,
-             const char      *name)
-{
-  GListModel *objects = ferry_cache_get_objects (ferry_connection_get_cache (connection), type);
-
-  for (guint i = 0; i < g_list_model_get_n_items (objects); i++)
-    {
-      g_autoptr(FerryObject) object = g_list_model_get_item (objects, i);
-
-      if (name == NULL || g_strcmp0 (ferry_object_get_name_label (object), name) == 0)
-        {
-          if (type == FERRY_TYPE_VM && (ferry_vm_get_is_control_domain (FERRY_VM (object)) ||
-                                        ferry_vm_get_is_a_template (FERRY_VM (object)) ||
-                                        ferry_vm_get_is_a_snapshot (FERRY_VM (object))))
-            continue;
-          return object;  /* the cache keeps it */
-        }
-    }
-  return NULL;
-}
-
 static void
 test_selection_shows_details (Fixture       *fixture,
                               gconstpointer  data)
 {
   FerryDetailsView *details = ferry_window_get_details (fixture->window);
-  FerryObject *vm = find_object (fixture->pool, FERRY_TYPE_VM, NULL);
-  FerryObject *host = find_object (fixture->pool, FERRY_TYPE_HOST, "prod-host-02");
-  FerryObject *sr = find_object (fixture->pool, FERRY_TYPE_SR, "Prod-NFS");
+  FerryObject *vm = ferry_ui_test_find_object (fixture->pool, FERRY_TYPE_VM, NULL);
+  FerryObject *host = ferry_ui_test_find_object (fixture->pool, FERRY_TYPE_HOST, "prod-host-02");
+  FerryObject *sr = ferry_ui_test_find_object (fixture->pool, FERRY_TYPE_SR, "Prod-NFS");
   GtkWidget *vm_view;
   GtkWidget *sr_view;
 
@@ -241,7 +205,7 @@ static void
 test_search (Fixture       *fixture,
              gconstpointer  data)
 {
-  FerryObject *vm = find_object (fixture->pool, FERRY_TYPE_VM, NULL);
+  FerryObject *vm = ferry_ui_test_find_object (fixture->pool, FERRY_TYPE_VM, NULL);
   g_autofree char *name = g_strdup (ferry_object_get_name_label (vm));
   g_autofree char *rows = NULL;
   g_autofree char *vm_line = g_strdup_printf ("2:%s\n", name);

@@ -32,7 +32,7 @@
 #include "ferry-evacuate-dialog.h"
 #include "ferry-flow-rows.h"
 #include "ferry-history.h"
-#include "ferry-job-row.h"
+#include "ferry-operation-row.h"
 #include "ferry-network.h"
 #include "ferry-pif.h"
 #include "ferry-pool.h"
@@ -559,7 +559,7 @@ show_progress (FerryEvacuateDialog *self,
   GtkWidget *group = ferry_flow_group_new (_("Progress"), NULL);
 
   for (guint i = 0; i < self->jobs->len; i++)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), ferry_job_row_new (queue, g_ptr_array_index (self->jobs, i), NULL));
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), ferry_operation_row_new (queue, g_ptr_array_index (self->jobs, i), NULL));
   ferry_flow_box_clear (self->body);
   self->vm_group = NULL;
   gtk_box_append (self->body, group);

@@ -18,7 +18,7 @@
 
 #include "ferry-cache.h"
 #include "ferry-flow-rows.h"
-#include "ferry-job-row.h"
+#include "ferry-operation-row.h"
 #include "ferry-move-disk-dialog.h"
 #include "ferry-rules.h"
 #include "ferry-sr.h"
@@ -284,7 +284,7 @@ apply_action (GtkWidget  *widget,
 
           g_ptr_array_add (self->jobs, g_object_ref (g_ptr_array_index (jobs, k)));
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (progress),
-                                     ferry_job_row_new (queue, g_ptr_array_index (jobs, k), title));
+                                     ferry_operation_row_new (queue, g_ptr_array_index (jobs, k), title));
         }
     }
 

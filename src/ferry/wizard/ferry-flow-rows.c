@@ -106,6 +106,8 @@ ferry_choice_row_new (const char     *title,
   if (group != NULL)
     gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  /* Named also when refused, where the row does not label it. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   g_object_set_data (G_OBJECT (row), "ferry-choice-check", check);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);

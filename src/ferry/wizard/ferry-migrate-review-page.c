@@ -95,6 +95,20 @@ operation_text (FerryOperation op)
   return ferry_operation_get_title (op);
 }
 
+/* A relay move (ferry-relay.h): the VM goes through this computer, with
+ * what that means. @vm_name: (nullable): a prefix for the pre-check. */
+static GtkWidget *
+relay_row (const char    *vm_name,
+           FerryPlanItem *item)
+{
+  g_autofree char *title = vm_name ? g_strdup_printf (_("%s: through this computer"), vm_name)
+                                   : g_strdup (_("Through this computer"));
+  GtkWidget *row = ferry_info_row_new (title, ferry_plan_item_get_relay_text (item), "computer-symbolic");
+
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  return row;
+}
+
 static GtkWidget *
 item_row (FerryPlan     *plan,
           FerryPlanItem *item)
@@ -115,6 +129,11 @@ item_row (FerryPlan     *plan,
   if (ferry_plan_item_get_blocker (item) != NULL)
     {
       adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), ferry_check_row_new (ferry_plan_item_get_blocker (item), NULL));
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+    }
+  if (ferry_plan_item_get_relay (item))
+    {
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), relay_row (NULL, item));
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
     }
 
@@ -271,6 +290,7 @@ typedef struct
 {
   FerryMigrateReviewPage *self;
   GtkWidget              *row;
+  FerryPlanItem          *item;
   char                   *vm_name;
   guint                   generation;
 } PreCheck;
@@ -280,8 +300,37 @@ pre_check_free (PreCheck *check)
 {
   g_object_unref (check->self);
   g_object_unref (check->row);
+  g_object_unref (check->item);
   g_free (check->vm_name);
   g_free (check);
+}
+
+/* The pools cannot reach each other (CANNOT_CONTACT_HOST …). A halted VM
+ * can still go, through this computer: the plan asks for a relay and the
+ * page is made again. A VM that runs cannot; its refusal says that shut
+ * down it could. Returns the check to show, or NULL after a relay. */
+static FerryCheck *
+handle_unreachable (FerryMigrateReviewPage *self,
+                    PreCheck               *pc,
+                    FerryCheck             *check)
+{
+  FerryMigrateWizard *wizard = get_wizard (self);
+  FerryPlan *plan = ferry_migrate_wizard_get_plan (wizard, NULL);
+
+  if (!ferry_check_is_unreachable (check) || !ferry_plan_item_is_cross_pool (pc->item))
+    return g_object_ref (check);
+
+  if (g_strcmp0 (ferry_plan_item_get_power_state (pc->item), "halted") == 0 && plan != NULL &&
+      ferry_plan_get_relay_mode (plan) == FERRY_RELAY_AUTO)
+    {
+      ferry_move_request_set_relay (ferry_migrate_wizard_get_request (wizard), FERRY_RELAY_ALWAYS);
+      ferry_migrate_wizard_request_changed (wizard);
+      return NULL;
+    }
+  return ferry_check_new_take (ferry_check_get_rule_id (check), ferry_check_get_severity (check),
+                               g_strdup (ferry_check_get_message (check)),
+                               g_strdup_printf ("%s %s", ferry_check_get_remedy (check) ? ferry_check_get_remedy (check) : "",
+                                                ferry_relay_get_shutdown_remedy ()));
 }
 
 static void
@@ -318,9 +367,17 @@ on_server_checked_cb (GObject      *object,
       else if (check != NULL)
         {
           g_autofree char *prefix = g_strdup_printf ("%s: ", pc->vm_name);
+          g_autoptr(FerryCheck) shown = handle_unreachable (self, pc, check);
 
+          if (shown == NULL)
+            {
+              /* A relay now: the page is made again for the new plan. */
+              pre_check_free (pc);
+              rebuild (self);
+              return;
+            }
           self->n_refused++;
-          row = ferry_check_row_new (check, prefix);
+          row = ferry_check_row_new (shown, prefix);
         }
       else
         {
@@ -468,6 +525,13 @@ rebuild (FerryMigrateReviewPage *self)
                                      ferry_check_row_new (ferry_plan_item_get_blocker (item), prefix));
           continue;
         }
+      /* Through this computer: xapi has nothing to check between the pools. */
+      if (ferry_plan_item_get_relay (item))
+        {
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                     relay_row (ferry_plan_item_get_vm_name (item), item));
+          continue;
+        }
       {
         g_autofree char *text = g_strdup_printf (_("%s: asking the server…"), ferry_plan_item_get_vm_name (item));
 
@@ -477,6 +541,7 @@ rebuild (FerryMigrateReviewPage *self)
       pc = g_new0 (PreCheck, 1);
       pc->self = g_object_ref (self);
       pc->row = g_object_ref (row);
+      pc->item = g_object_ref (item);
       pc->vm_name = g_strdup (ferry_plan_item_get_vm_name (item));
       pc->generation = ferry_migrate_wizard_get_generation (wizard);
       self->n_pending++;

@@ -9,7 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "ferry-flow-rows.h"
-#include "ferry-job-row.h"
+#include "ferry-operation-row.h"
 #include "ferry-migrate-destination-page.h"
 #include "ferry-migrate-home-page.h"
 #include "ferry-migrate-network-page.h"
@@ -69,7 +69,7 @@ ferry_migrate_wizard_finish (FerryWizard *wizard)
   group = ferry_flow_group_new (_("Progress"), NULL);
   for (guint i = 0; i < priv->jobs->len; i++)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                               ferry_job_row_new (queue, g_ptr_array_index (priv->jobs, i), NULL));
+                               ferry_operation_row_new (queue, g_ptr_array_index (priv->jobs, i), NULL));
   gtk_box_append (GTK_BOX (page), group);
   {
     GtkWidget *scroller = gtk_scrolled_window_new ();
@@ -327,6 +327,8 @@ ferry_migrate_wizard_reset_choices (FerryMigrateWizard *self)
   for (guint i = 0; i < disks->len; i++)
     ferry_move_request_unset_vdi_sr (priv->request, g_ptr_array_index (disks, i));
   ferry_move_request_set_network (priv->request, NULL);
+  /* The review page asks for a relay only when it found the pools apart. */
+  ferry_move_request_set_relay (priv->request, FERRY_RELAY_AUTO);
 
   /* Interfaces go back to "same name, else VLAN" (a NULL network). */
   for (guint v = 0; source != NULL && v < ferry_move_request_get_n_vms (priv->request); v++)
