@@ -1088,9 +1088,8 @@ start_disks (Move    *move,
           return FALSE;
         }
 
-      /* The mirror target has the whole virtual size (a snapshot: its data). */
-      need = ferry_sim_row_get_bool (vdi, "is_a_snapshot") ? ferry_sim_row_get_int (vdi, "physical_utilisation")
-                                                            : ferry_sim_row_get_int (vdi, "virtual_size");
+      /* The SM fails creating the mirror target when the SR lacks room for it. */
+      need = ferry_sim_ops_copy_size (vdi, sr);
       if (ferry_sim_ops_sr_free (sr) < need)
         {
           ferry_sim_ops_set_no_space (error, sr, FALSE);

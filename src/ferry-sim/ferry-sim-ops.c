@@ -227,6 +227,17 @@ ferry_sim_ops_set_no_space (GError     **error,
   ferry_sim_set_failure (error, "SR_BACKEND_FAILURE_44", "", "There is insufficient space", detail, NULL);
 }
 
+gint64
+ferry_sim_ops_copy_size (FerrySimRow *vdi,
+                         FerrySimRow *sr)
+{
+  /* A thick SR allocates the whole disk; a thin one what is written. */
+  if (g_strcmp0 (ferry_sim_row_map_lookup (sr, "sm_config", "allocation"), "thick") == 0)
+    return ferry_sim_row_get_int (vdi, "virtual_size");
+
+  return ferry_sim_row_get_int (vdi, "physical_utilisation");
+}
+
 FerrySimRow *
 ferry_sim_ops_copy_vdi (FerrySimDb  *src_db,
                         FerrySimRow *vdi,
@@ -239,9 +250,8 @@ ferry_sim_ops_copy_vdi (FerrySimDb  *src_db,
     "allow_caching", "on_boot", "managed", "missing", "is_tools_iso", "cbt_enabled", NULL
   };
   FerrySimRow *copy = ferry_sim_db_create (db, "VDI");
-  const char *allocation = ferry_sim_row_map_lookup (sr, "sm_config", "allocation");
   gint64 virt = ferry_sim_row_get_int (vdi, "virtual_size");
-  gint64 physical = ferry_sim_row_get_int (vdi, "physical_utilisation");
+  gint64 physical;
 
   (void) src_db;
   for (guint i = 0; copied[i]; i++)
@@ -251,9 +261,7 @@ ferry_sim_ops_copy_vdi (FerrySimDb  *src_db,
       ferry_sim_value_copy (&value, ferry_sim_row_get (vdi, copied[i]));
       ferry_sim_db_set_value (db, copy, copied[i], &value);
     }
-  /* A thick SR allocates the whole disk. */
-  if (g_strcmp0 (allocation, "thick") == 0)
-    physical = virt;
+  physical = ferry_sim_ops_copy_size (vdi, sr);
   ferry_sim_db_set_int (db, copy, "physical_utilisation", physical);
   ferry_sim_ops_set_ref (db, copy, "SR", sr->ref);
   ferry_sim_db_set_string (db, copy, "location", ferry_sim_row_get_uuid (copy));

@@ -63,6 +63,9 @@ FerrySimRow *ferry_sim_ops_add_message       (FerrySimDb          *db,
 
 /* SR space: physical_size − physical_utilisation. */
 gint64       ferry_sim_ops_sr_free           (FerrySimRow         *sr);
+/* What a copy of @vdi takes on @sr: its whole size on a thick SR, its data on a thin one. */
+gint64       ferry_sim_ops_copy_size         (FerrySimRow         *vdi,
+                                              FerrySimRow         *sr);
 void         ferry_sim_ops_sr_adjust         (FerrySimDb          *db,
                                               FerrySimRow         *sr,
                                               gint64               physical,

@@ -221,7 +221,7 @@ vdi_copy (FerrySimCall *call)
 
   /* No pre-check of space: the SM fails creating the copy (xapi.md §5.4). */
   source_sr = ferry_sim_follow (db, vdi, "SR");
-  if (into == NULL && ferry_sim_ops_sr_free (sr) < ferry_sim_row_get_int (vdi, "virtual_size"))
+  if (into == NULL && ferry_sim_ops_sr_free (sr) < ferry_sim_ops_copy_size (vdi, sr))
     {
       ferry_sim_ops_set_no_space (&error, sr, FALSE);
       end_copy (copy, error);
