@@ -27,6 +27,7 @@
 #include "ferry-move-request.h"
 #include "ferry-network.h"
 #include "ferry-pool.h"
+#include "ferry-relay.h"
 #include "ferry-rules.h"
 #include "ferry-sr.h"
 #include "ferry-vbd.h"
@@ -40,6 +41,8 @@ typedef struct
   FerryOperation      operation;
   FerryHost          *host;       /* where it would run, or NULL */
   FerryCheckSeverity  verdict;
+  gboolean            relay;      /* through this computer (--relay always) */
+  gboolean            may_relay;  /* …should the pools not reach each other (auto) */
 } Verdict;
 
 static void
@@ -110,6 +113,16 @@ print_text (FerryCliContext *context,
                                           : NULL,
                             FERRY_CLI_STYLE_NONE);
       ferry_cli_table_add (table, verdict_title (verdict->verdict), verdict_style (verdict->verdict));
+      if (verdict->relay)
+        {
+          g_autofree char *line = g_strdup_printf (_("through this computer: %s"), ferry_relay_describe ());
+
+          ferry_cli_table_add_note (table, 1, line, FERRY_CLI_STYLE_WARNING);
+        }
+      else if (verdict->may_relay)
+        ferry_cli_table_add_note (table, 1, _("if the pools cannot reach each other: through this computer "
+                                              "(halted VMs only, at the pace of this computer’s links)"),
+                                  FERRY_CLI_STYLE_DIM);
     }
   ferry_cli_table_print (table, color);
 
@@ -176,6 +189,14 @@ on_connected_cb (GObject      *object,
 
           verdict.vm = vm;
           verdict.operation = ferry_move_request_resolve_operation (request, vm);
+          /* As the plan decides it (ferry-relay.h): halted VMs that change pool. */
+          if (destination != NULL && ferry_object_get_cache (destination) != ferry_object_get_cache (FERRY_OBJECT (vm)) &&
+              ferry_vm_get_power_state (vm) == FERRY_VM_POWER_STATE_HALTED &&
+              (verdict.operation == FERRY_OPERATION_MOVE_HALTED || verdict.operation == FERRY_OPERATION_STORAGE_MIGRATE))
+            {
+              verdict.relay = ferry_move_request_get_relay (request) == FERRY_RELAY_ALWAYS;
+              verdict.may_relay = ferry_move_request_get_relay (request) == FERRY_RELAY_AUTO;
+            }
           if (FERRY_IS_HOST (destination))
             verdict.host = FERRY_HOST (destination);
           else if (feasibility != NULL)
@@ -229,6 +250,9 @@ on_connected_cb (GObject      *object,
           ferry_cli_json_add_string (builder, "verdict", verdict_name (verdict->verdict));
           ferry_cli_json_add_operation (builder, "operation", verdict->operation);
           ferry_cli_json_add_ref (builder, "host", FERRY_OBJECT (verdict->host));
+          json_builder_set_member_name (builder, "relay");
+          json_builder_add_boolean_value (builder, verdict->relay);
+          ferry_cli_json_add_string (builder, "relay_text", verdict->relay ? ferry_relay_describe () : NULL);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -265,7 +289,7 @@ ferry_cli_check_run_async (FerryCliContext     *context,
   options->kind = FERRY_CLI_MOVE_MIGRATE;
   entries = ferry_cli_move_options_entries (options, FALSE);
 
-  if (!ferry_cli_context_parse (context, _("check VM… --to HOST|POOL [--sr SR | --sr-map DISK=SR…] [--network NETWORK]"),
+  if (!ferry_cli_context_parse (context, _("check VM… --to HOST|POOL [--sr SR | --sr-map DISK=SR…] [--network NETWORK] [--relay auto|always|never]"),
                                 _("Checks whether VMs can move, rule by rule, without moving anything.\n"
                                   "Exit status: 0 allowed, 1 blocked, 2 usage or connection error."),
                                 entries, &argc, &argv, &error) ||

@@ -57,6 +57,7 @@ ferry_cli_move_options_clear (FerryCliMoveOptions *options)
   g_clear_pointer (&options->network_map, g_strfreev);
   g_clear_pointer (&options->network, g_free);
   g_clear_pointer (&options->home, g_free);
+  g_clear_pointer (&options->relay, g_free);
 }
 
 GOptionEntry *
@@ -80,6 +81,10 @@ ferry_cli_move_options_entries (FerryCliMoveOptions *options,
   const GOptionEntry network = {
     "network", 0, 0, G_OPTION_ARG_STRING, &options->network,
     N_("The destination network that carries the migration (default: management)"), N_("NETWORK") };
+  const GOptionEntry relay = {
+    "relay", 0, 0, G_OPTION_ARG_STRING, &options->relay,
+    N_("Halted VMs that change pool go through this computer: when the pools cannot reach each other "
+       "(auto, the default), always, or never"), N_("auto|always|never") };
   const GOptionEntry plan_options[] = {
     { "home", 0, 0, G_OPTION_ARG_STRING, &options->home,
       N_("Make this host of the destination each VM’s home server"), N_("HOST") },
@@ -101,6 +106,7 @@ ferry_cli_move_options_entries (FerryCliMoveOptions *options,
       g_array_append_val (entries, to_host);
       g_array_append_vals (entries, storage, G_N_ELEMENTS (storage));
       g_array_append_val (entries, network);
+      g_array_append_val (entries, relay);
       break;
     case FERRY_CLI_MOVE_VDI:
       g_array_append_val (entries, to_sr);
@@ -153,6 +159,12 @@ ferry_cli_move_options_finish (FerryCliMoveOptions  *options,
     {
       g_set_error_literal (error, FERRY_CLI_ERROR, FERRY_CLI_ERROR_USAGE,
                            _("--compress and --no-compress exclude each other"));
+      return FALSE;
+    }
+  if (options->relay != NULL && !ferry_relay_mode_from_string (options->relay, &options->relay_mode))
+    {
+      g_set_error (error, FERRY_CLI_ERROR, FERRY_CLI_ERROR_USAGE,
+                   _("--relay takes auto, always or never, not “%s”"), options->relay);
       return FALSE;
     }
   if (options->batch < 0)
@@ -561,6 +573,7 @@ ferry_cli_move_resolve (const FerryCliMoveOptions  *options,
         ferry_move_request_set_network (request, FERRY_NETWORK (move->network));
       if (options->kind == FERRY_CLI_MOVE_VM)
         ferry_move_request_set_operation (request, FERRY_OPERATION_MOVE_HALTED);
+      ferry_move_request_set_relay (request, options->relay_mode);
 
       g_ptr_array_add (move->requests, g_steal_pointer (&request));
     }
@@ -849,6 +862,18 @@ ferry_cli_print_plans (GPtrArray *plans,
                                       ferry_vif_reason_describe (vif->reason));
               ferry_cli_table_add_note (table, 1, line, FERRY_CLI_STYLE_DIM);
             }
+          if (ferry_plan_item_get_relay (item))
+            {
+              /* Translators: "through this computer: <what that means>" */
+              g_autofree char *line = g_strdup_printf (_("through this computer: %s"),
+                                                       ferry_plan_item_get_relay_text (item));
+
+              ferry_cli_table_add_note (table, 1, line, FERRY_CLI_STYLE_WARNING);
+            }
+          else if (blocker == NULL && ferry_cli_plan_item_may_relay (plan, item))
+            ferry_cli_table_add_note (table, 1, _("if the pools cannot reach each other: through this computer "
+                                                  "(halted VMs only, at the pace of this computer’s links)"),
+                                      FERRY_CLI_STYLE_DIM);
           if (blocker != NULL)
             {
               g_autofree char *line = g_strdup_printf ("%s: %s", ferry_check_get_rule_id (blocker),
@@ -859,4 +884,15 @@ ferry_cli_print_plans (GPtrArray *plans,
         }
     }
   ferry_cli_table_print (table, color);
+}
+
+gboolean
+ferry_cli_plan_item_may_relay (FerryPlan     *plan,
+                               FerryPlanItem *item)
+{
+  FerryOperation operation = ferry_plan_item_get_operation (item);
+
+  return ferry_plan_get_relay_mode (plan) == FERRY_RELAY_AUTO && ferry_plan_item_is_cross_pool (item) &&
+         g_strcmp0 (ferry_plan_item_get_power_state (item), "halted") == 0 &&
+         (operation == FERRY_OPERATION_MOVE_HALTED || operation == FERRY_OPERATION_STORAGE_MIGRATE);
 }

@@ -42,6 +42,8 @@ typedef struct
   gboolean          no_compress;
   gboolean          force;
   int               batch;        /* evacuate --batch; 0: the pool's */
+  char             *relay;        /* --relay auto|always|never */
+  FerryRelayMode    relay_mode;   /* from it (ferry-relay.h) */
 } FerryCliMoveOptions;
 
 void          ferry_cli_move_options_clear   (FerryCliMoveOptions *options);
@@ -73,6 +75,11 @@ FerryObject  *ferry_cli_move_get_network     (FerryCliMove              *move);
 GPtrArray    *ferry_cli_move_get_requests    (FerryCliMove              *move);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryCliMove, ferry_cli_move_free)
+
+/* "auto" plans and halted VMs that change pool: a note that they go
+ * through this computer should the pools not reach each other. */
+gboolean      ferry_cli_plan_item_may_relay  (FerryPlan                 *plan,
+                                              FerryPlanItem             *item);
 
 /* One plan per request, with the options applied.
  * Returns: (element-type FerryPlan) (transfer full). */

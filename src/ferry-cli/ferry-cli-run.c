@@ -948,12 +948,26 @@ watch_interrupts (Run *run)
 
 /* Running plans */
 
+/* The plan file's JSON, and for each item what going through this
+ * computer means (relay_text, translated; null when it does not). */
 static void
 add_plan_json (JsonBuilder *builder,
                FerryPlan   *plan)
 {
   g_autoptr(JsonNode) node = ferry_plan_to_json (plan);
+  JsonObject *object = json_node_get_object (node);
+  JsonArray *items = json_object_has_member (object, "items") ? json_object_get_array_member (object, "items") : NULL;
 
+  for (guint i = 0; items != NULL && i < json_array_get_length (items) && i < ferry_plan_get_n_items (plan); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *text = ferry_plan_item_get_relay_text (ferry_plan_get_item (plan, i));
+
+      if (text != NULL)
+        json_object_set_string_member (item, "relay_text", text);
+      else
+        json_object_set_null_member (item, "relay_text");
+    }
   json_builder_add_value (builder, g_steal_pointer (&node));
 }
 

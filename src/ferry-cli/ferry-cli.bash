@@ -47,6 +47,10 @@ _ferry_cli()
             COMPREPLY=($(compgen -W "ask cancel leave" -- "$cur"))
             return 0
             ;;
+        --relay)
+            COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+            return 0
+            ;;
         -o|--output)
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0
@@ -61,7 +65,7 @@ _ferry_cli()
     for ((i = 1; i < COMP_CWORD; i++)); do
         local word="${COMP_WORDS[i]}"
         case $word in
-            -s|--server|-u|--user|--password-file|--trust-fingerprint|-p|--pool|-H|--host|-n|--name|--sr|--vm|--to|--sr-map|--network|--power-state|-t|--type|--network-map|--home|--batch|--since|--before|--on-interrupt|-o|--output)
+            -s|--server|-u|--user|--password-file|--trust-fingerprint|-p|--pool|-H|--host|-n|--name|--sr|--vm|--to|--sr-map|--network|--power-state|-t|--type|--network-map|--home|--batch|--since|--before|--on-interrupt|--relay|-o|--output)
                 ((i++))
                 ;;
             -*)
@@ -118,7 +122,7 @@ _ferry_cli()
             opts="--type"
             ;;
         check)
-            opts="--to --sr --sr-map --network --network-map"
+            opts="--to --sr --sr-map --network --network-map --relay"
             ;;
         plan)
             local form=$subcommand
@@ -129,12 +133,12 @@ _ferry_cli()
             case $form in
                 move-vdi) opts="--to --compress --no-compress --force" ;;
                 evacuate) opts="--network --batch --compress --no-compress --force" ;;
-                *) opts="--to --sr --sr-map --network-map --network --home --compress --no-compress --force" ;;
+                *) opts="--to --sr --sr-map --network-map --network --relay --home --compress --no-compress --force" ;;
             esac
             opts="$opts --output --xe"
             ;;
         migrate|move-vm)
-            opts="--to --sr --sr-map --network-map --network --home --compress --no-compress --force --dry-run --skip-blocked --on-interrupt"
+            opts="--to --sr --sr-map --network-map --network --relay --home --compress --no-compress --force --dry-run --skip-blocked --on-interrupt"
             ;;
         move-vdi)
             opts="--to --compress --no-compress --force --dry-run --skip-blocked --on-interrupt"

@@ -28,7 +28,8 @@ typedef struct
 {
   gatomicrefcount    ref_count;
   FerrySimPool      *pool;
-  SoupServerMessage *msg;      /* unowned: it owns us */
+  SoupServerMessage *msg;      /* unowned: it owns us (else NULL) */
+  GIOStream         *raw;      /* an import without Content-Length: the stolen connection */
   char              *task_ref;
   char              *vm_ref;   /* export: the VM */
   GCancellable      *cancellable;
@@ -55,6 +56,9 @@ transfer_free (Transfer *transfer)
   ferry_sim_xva_writer_free (transfer->writer);
   ferry_sim_xva_reader_free (transfer->reader);
   g_clear_object (&transfer->gzip);
+  if (transfer->raw != NULL)
+    g_io_stream_close (transfer->raw, NULL, NULL);
+  g_clear_object (&transfer->raw);
   g_clear_object (&transfer->cancellable);
   g_clear_object (&transfer->pool);
   g_free (transfer->task_ref);
@@ -82,10 +86,12 @@ _ferry_sim_transfer_cancel (const char *task_ref)
 }
 
 static void
-close_connection (SoupServerMessage *msg)
+close_connection (Transfer *transfer)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = transfer->msg ? soup_server_message_get_socket (transfer->msg) : NULL;
 
+  if (transfer->raw != NULL)
+    g_io_stream_close (transfer->raw, NULL, NULL);
   if (socket != NULL)
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
 }
@@ -126,7 +132,7 @@ drop_connections (Transfer *transfer)
   FerrySimWorld *world = ferry_sim_pool_get_world (transfer->pool);
   Drop *drop;
 
-  close_connection (transfer->msg);
+  close_connection (transfer);
   if (world == NULL || master == NULL)
     return;
   drop = g_new0 (Drop, 1);
@@ -172,12 +178,14 @@ reply_error (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, text, strlen (text));
 }
 
-/* session_id, then the task (task_id, or a new one) */
+/* session_id, then the task (task_id, or a new one). NULL with the HTTP
+ * status to answer, and for a bad task_id its error. */
 static Transfer *
-transfer_new (FerrySimPool      *pool,
-              SoupServerMessage *msg,
-              GHashTable        *query,
-              const char        *name)
+transfer_new (FerrySimPool  *pool,
+              GHashTable    *query,
+              const char    *name,
+              guint         *status,
+              GError       **error)
 {
   FerrySimDb *db = ferry_sim_pool_get_db (pool);
   const char *session = query ? g_hash_table_lookup (query, "session_id") : NULL;
@@ -188,14 +196,13 @@ transfer_new (FerrySimPool      *pool,
   /* Xapi_http.assert_credentials_ok: HTTP 401 without a valid session. */
   if (session == NULL || ferry_sim_db_lookup_in (db, "session", session) == NULL)
     {
-      soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+      *status = SOUP_STATUS_UNAUTHORIZED;
       return NULL;
     }
   if (task_id != NULL && (task == NULL || g_strcmp0 (ferry_sim_row_get_string (task, "status"), "pending") != 0))
     {
-      g_autoptr(GError) error = ferry_sim_failure_new ("HANDLE_INVALID", "task", task_id, NULL);
-
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, error);
+      *status = SOUP_STATUS_BAD_REQUEST;
+      g_propagate_error (error, ferry_sim_failure_new ("HANDLE_INVALID", "task", task_id, NULL));
       return NULL;
     }
   if (task == NULL)
@@ -204,7 +211,6 @@ transfer_new (FerrySimPool      *pool,
   transfer = g_new0 (Transfer, 1);
   g_atomic_ref_count_init (&transfer->ref_count);
   transfer->pool = g_object_ref (pool);
-  transfer->msg = msg;
   transfer->task_ref = g_strdup (task->ref);
   transfer->cancellable = g_cancellable_new ();
   ferry_sim_ops_task_set_progress (db, task->ref, 0.0);
@@ -215,8 +221,30 @@ transfer_new (FerrySimPool      *pool,
     transfers = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_replace (transfers, transfer->task_ref, transfer);
   G_UNLOCK (transfers);
+  return transfer;
+}
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "task-id", task->ref);
+/* The same, for a request libsoup serves; it answers a refusal. */
+static Transfer *
+transfer_new_for_message (FerrySimPool      *pool,
+                          SoupServerMessage *msg,
+                          GHashTable        *query,
+                          const char        *name)
+{
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+  Transfer *transfer = transfer_new (pool, query, name, &status, &error);
+
+  if (transfer == NULL)
+    {
+      if (error != NULL)
+        reply_error (msg, status, error);
+      else
+        soup_server_message_set_status (msg, status, NULL);
+      return NULL;
+    }
+  transfer->msg = msg;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "task-id", transfer->task_ref);
   g_object_set_data_full (G_OBJECT (msg), "ferry-sim-transfer", transfer, (GDestroyNotify) transfer_free);
   return transfer;
 }
@@ -232,7 +260,7 @@ check_cancelled (Transfer *transfer)
   if (transfer->reader != NULL)
     ferry_sim_xva_reader_abort (transfer->reader);
   finish_task (transfer, NULL, error);
-  close_connection (transfer->msg);
+  close_connection (transfer);
   return TRUE;
 }
 
@@ -364,7 +392,7 @@ handle_export (FerrySimPool      *pool,
       soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
       return;
     }
-  transfer = transfer_new (pool, msg, query, "VM.export");
+  transfer = transfer_new_for_message (pool, msg, query, "VM.export");
   if (transfer == NULL)
     return;
 
@@ -421,7 +449,7 @@ import_failed (Transfer     *transfer,
   ferry_sim_xva_reader_abort (transfer->reader);
   finish_task (transfer, NULL, error);
   /* xapi stops reading and closes the connection. */
-  close_connection (transfer->msg);
+  close_connection (transfer);
 }
 
 static void
@@ -446,30 +474,16 @@ on_import_got_chunk_cb (SoupServerMessage *msg,
     set_progress (transfer, (double) ferry_sim_xva_reader_get_verified (transfer->reader) / total);
 }
 
-void
-ferry_sim_transfer_got_headers (FerrySimPool      *pool,
-                                SoupServerMessage *msg,
-                                const char        *path,
-                                GHashTable        *query)
+/* The SR of an import: sr_id, sr_uuid, else the pool's default SR. */
+static FerrySimRow *
+import_sr (FerrySimPool  *pool,
+           GHashTable    *query,
+           GError       **error)
 {
   FerrySimDb *db = ferry_sim_pool_get_db (pool);
   const char *sr_id = query ? g_hash_table_lookup (query, "sr_id") : NULL;
   const char *sr_uuid = query ? g_hash_table_lookup (query, "sr_uuid") : NULL;
-  const char *restore = query ? g_hash_table_lookup (query, "restore") : NULL;
   FerrySimRow *sr = NULL;
-  Transfer *transfer;
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (path, "/import") != 0)
-    return;
-  if (!g_str_equal (soup_server_message_get_method (msg), "PUT"))
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
-      return;
-    }
-  transfer = transfer_new (pool, msg, query, "VM.import");
-  if (transfer == NULL)
-    return;
 
   if (sr_id != NULL)
     sr = ferry_sim_db_lookup_in (db, "SR", sr_id);
@@ -481,12 +495,296 @@ ferry_sim_transfer_got_headers (FerrySimPool      *pool,
 
       sr = pool_row ? ferry_sim_follow (db, pool_row, "default_SR") : NULL;
       if (sr == NULL)
-        error = ferry_sim_failure_new ("DEFAULT_SR_NOT_FOUND", FERRY_SIM_NULL_REF, NULL);
+        {
+          g_propagate_error (error, ferry_sim_failure_new ("DEFAULT_SR_NOT_FOUND", FERRY_SIM_NULL_REF, NULL));
+          return NULL;
+        }
     }
-  if (error == NULL && sr == NULL)
-    error = ferry_sim_failure_new ("HANDLE_INVALID", "SR", sr_id ? sr_id : sr_uuid, NULL);
-  else if (error == NULL && g_strcmp0 (ferry_sim_row_get_string (sr, "content_type"), "iso") == 0)
-    error = ferry_sim_failure_new ("SR_OPERATION_NOT_SUPPORTED", sr->ref, NULL);
+  if (sr == NULL)
+    g_propagate_error (error, ferry_sim_failure_new ("HANDLE_INVALID", "SR", sr_id ? sr_id : sr_uuid, NULL));
+  else if (g_strcmp0 (ferry_sim_row_get_string (sr, "content_type"), "iso") == 0)
+    {
+      g_propagate_error (error, ferry_sim_failure_new ("SR_OPERATION_NOT_SUPPORTED", sr->ref, NULL));
+      return NULL;
+    }
+  return sr;
+}
+
+/* An import without Content-Length (README.md §12): as xapi's handler, on
+ * the bare connection. A chunked body is refused; otherwise the answer's
+ * head goes out at once, and the body is read to the end of the
+ * connection. The task tells how it ended. */
+
+typedef struct
+{
+  FerrySimPool *pool;
+  GIOStream    *stream;
+  GHashTable   *query;
+  gboolean      chunked;
+  Transfer     *transfer;
+  guint8       *buffer;
+  GString      *head;
+} RawImport;
+
+#define RAW_READ_SIZE (256 * 1024)
+
+static void
+raw_import_free (RawImport *raw)
+{
+  if (raw->transfer != NULL)
+    transfer_free (raw->transfer);
+  if (raw->stream != NULL)
+    g_io_stream_close (raw->stream, NULL, NULL);
+  g_clear_object (&raw->stream);
+  g_clear_object (&raw->pool);
+  g_clear_pointer (&raw->query, g_hash_table_unref);
+  if (raw->head != NULL)
+    g_string_free (raw->head, TRUE);
+  g_free (raw->buffer);
+  g_free (raw);
+}
+
+static void raw_import_read (RawImport *raw);
+
+static void
+raw_import_finish (RawImport *raw)
+{
+  Transfer *transfer = raw->transfer;
+  FerrySimDb *db = ferry_sim_pool_get_db (transfer->pool);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *result = NULL;
+  g_autofree char *verified = NULL;
+  FerrySimRow *task, *vm;
+
+  if (!ferry_sim_xva_reader_finish (transfer->reader, &error))
+    {
+      import_failed (transfer, error);
+      raw_import_free (raw);
+      return;
+    }
+  vm = ferry_sim_db_lookup_in (db, "VM", ferry_sim_xva_reader_get_vm_ref (transfer->reader));
+  if (vm != NULL)
+    ferry_sim_lifecycle_refresh_vm (db, vm);
+  task = ferry_sim_db_lookup_in (db, "task", transfer->task_ref);
+  verified = g_strdup_printf ("%" G_GINT64_FORMAT, ferry_sim_xva_reader_get_verified (transfer->reader));
+  if (task != NULL)
+    ferry_sim_db_map_set (db, task, "other_config", "sim_verified_bytes", verified);
+  result = g_strdup_printf ("<value><array><data><value>%s</value></data></array></value>",
+                            ferry_sim_xva_reader_get_vm_ref (transfer->reader));
+  ferry_sim_ops_task_set_progress (db, transfer->task_ref, 1.0);
+  finish_task (transfer, result, NULL);
+  raw_import_free (raw);
+}
+
+static void
+on_raw_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RawImport *raw = user_data;
+  Transfer *transfer = raw->transfer;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  gint64 total;
+
+  if (check_cancelled (transfer) || transfer->done)
+    {
+      raw_import_free (raw);
+      return;
+    }
+  if (n < 0)
+    {
+      /* The client went away: Unix errors and End_of_file alike. */
+      g_autoptr(GError) eof = ferry_sim_failure_new ("IMPORT_ERROR_PREMATURE_EOF", NULL);
+
+      g_debug ("Import %s: %s", transfer->task_ref, error->message);
+      import_failed (transfer, eof);
+      raw_import_free (raw);
+      return;
+    }
+  if (n == 0)
+    {
+      raw_import_finish (raw);
+      return;
+    }
+  if (!ferry_sim_xva_reader_feed (transfer->reader, raw->buffer, n, &error))
+    {
+      import_failed (transfer, error);
+      raw_import_free (raw);
+      return;
+    }
+  total = ferry_sim_xva_reader_get_total (transfer->reader);
+  if (total > 0)
+    set_progress (transfer, (double) ferry_sim_xva_reader_get_verified (transfer->reader) / total);
+  /* Stream_vdi.recv_all stops at the end of the tar, not of the connection. */
+  if (ferry_sim_xva_reader_is_complete (transfer->reader))
+    raw_import_finish (raw);
+  else
+    raw_import_read (raw);
+}
+
+static void
+raw_import_read (RawImport *raw)
+{
+  g_input_stream_read_async (g_io_stream_get_input_stream (raw->stream), raw->buffer, RAW_READ_SIZE,
+                             G_PRIORITY_DEFAULT, raw->transfer->cancellable, on_raw_read_cb, raw);
+}
+
+static void
+on_raw_head_written_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  RawImport *raw = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error) ||
+      raw->transfer == NULL || raw->transfer->reader == NULL)
+    {
+      if (raw->transfer != NULL && raw->transfer->reader != NULL)
+        {
+          g_autoptr(GError) eof = ferry_sim_failure_new ("IMPORT_ERROR_PREMATURE_EOF", NULL);
+
+          import_failed (raw->transfer, eof);
+        }
+      raw_import_free (raw);
+      return;
+    }
+  raw->buffer = g_malloc (RAW_READ_SIZE);
+  raw_import_read (raw);
+}
+
+/* Writes the answer's head (and a refusal's text), then goes on. */
+static void
+raw_import_reply (RawImport    *raw,
+                  guint         status,
+                  const GError *error)
+{
+  g_autofree char *text = NULL;
+
+  if (error != NULL)
+    {
+      g_auto(GStrv) description = ferry_sim_failure_description (error);
+
+      text = g_strjoinv (" ", description);
+    }
+  raw->head = g_string_new (NULL);
+  /* Http.http_200_ok ~keep_alive:false, and xapi's refusals. */
+  g_string_append_printf (raw->head, "HTTP/1.1 %u %s\r\nConnection: close\r\n"
+                          "Cache-Control: no-cache, no-store\r\n",
+                          status, soup_status_get_phrase (status));
+  if (raw->transfer != NULL)
+    g_string_append_printf (raw->head, "task-id: %s\r\n", raw->transfer->task_ref);
+  if (status == SOUP_STATUS_OK)
+    g_string_append (raw->head, "Content-Type: application/octet-stream\r\n\r\n");
+  else
+    g_string_append_printf (raw->head, "Content-Type: text/plain\r\nContent-Length: %zu\r\n\r\n%s",
+                            text ? strlen (text) : 0, text ? text : "");
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (raw->stream), raw->head->str, raw->head->len,
+                                   G_PRIORITY_DEFAULT, NULL, on_raw_head_written_cb, raw);
+}
+
+static gboolean
+raw_import_start_cb (gpointer data)
+{
+  RawImport *raw = data;
+  g_autoptr(GError) error = NULL;
+  FerrySimRow *sr;
+  guint status = 0;
+
+  raw->transfer = transfer_new (raw->pool, raw->query, "VM.import", &status, &error);
+  if (raw->transfer == NULL)
+    {
+      raw_import_reply (raw, status, error);
+      return G_SOURCE_REMOVE;
+    }
+  raw->transfer->raw = g_object_ref (raw->stream);
+  sr = import_sr (raw->pool, raw->query, &error);
+  /* import.ml: a Transfer-Encoding is "not yet implemented": HTTP 403 and
+   * IMPORT_ERROR_CANNOT_HANDLE_CHUNKED, after the SR checks. */
+  if (error == NULL && raw->chunked)
+    error = ferry_sim_failure_new ("IMPORT_ERROR_CANNOT_HANDLE_CHUNKED", NULL);
+  if (error != NULL)
+    {
+      finish_task (raw->transfer, NULL, error);
+      raw_import_reply (raw, raw->chunked && sr != NULL ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_BAD_REQUEST, error);
+      return G_SOURCE_REMOVE;
+    }
+  raw->transfer->reader = ferry_sim_xva_reader_new (raw->pool, sr->ref,
+                                                    g_strcmp0 (g_hash_table_lookup (raw->query, "restore"), "true") == 0);
+  raw_import_reply (raw, SOUP_STATUS_OK, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  FerrySimPool      *pool;
+  SoupServerMessage *msg;
+  GHashTable        *query;
+  gboolean           chunked;
+} Steal;
+
+static gboolean
+steal_cb (gpointer data)
+{
+  Steal *steal = data;
+  RawImport *raw = g_new0 (RawImport, 1);
+
+  raw->pool = g_steal_pointer (&steal->pool);
+  raw->query = g_steal_pointer (&steal->query);
+  raw->chunked = steal->chunked;
+  /* Out of libsoup's hands: what it read ahead stays in the stream. */
+  raw->stream = soup_server_message_steal_connection (steal->msg);
+  g_clear_object (&steal->msg);
+  g_free (steal);
+  if (raw->stream == NULL)
+    {
+      raw_import_free (raw);
+      return G_SOURCE_REMOVE;
+    }
+  return raw_import_start_cb (raw);
+}
+
+void
+ferry_sim_transfer_got_headers (FerrySimPool      *pool,
+                                SoupServerMessage *msg,
+                                const char        *path,
+                                GHashTable        *query)
+{
+  SoupEncoding encoding = soup_message_headers_get_encoding (soup_server_message_get_request_headers (msg));
+  const char *restore = query ? g_hash_table_lookup (query, "restore") : NULL;
+  FerrySimRow *sr;
+  Transfer *transfer;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (path, "/import") != 0)
+    return;
+  if (!g_str_equal (soup_server_message_get_method (msg), "PUT"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+  /* Chunked, or no length at all (read to the end of the connection):
+   * xapi reads the socket itself. So does the simulator, once libsoup has
+   * let go of it (never from inside its I/O). */
+  if (encoding != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      Steal *steal = g_new0 (Steal, 1);
+
+      steal->pool = g_object_ref (pool);
+      steal->msg = g_object_ref (msg);
+      steal->query = query ? g_hash_table_ref (query) : g_hash_table_new (g_str_hash, g_str_equal);
+      steal->chunked = encoding != SOUP_ENCODING_NONE && encoding != SOUP_ENCODING_EOF;
+      soup_server_message_pause (msg);
+      _ferry_sim_idle_add (steal_cb, steal, NULL);
+      return;
+    }
+
+  transfer = transfer_new_for_message (pool, msg, query, "VM.import");
+  if (transfer == NULL)
+    return;
+
+  sr = import_sr (pool, query, &error);
   if (error != NULL)
     {
       reply_error (msg, SOUP_STATUS_BAD_REQUEST, error);
@@ -555,7 +853,7 @@ ferry_sim_transfer_handle (FerrySimPool      *pool,
     handle_import (pool, msg);
 }
 
-/* task.create and VM.destroy ---------------------------------------------- */
+/* task.create, VM.destroy and VIF.move ---------------------------------------------- */
 
 static void
 task_create (FerrySimCall *call)
@@ -615,9 +913,28 @@ vm_destroy (FerrySimCall *call)
   ferry_sim_call_return_void (call);
 }
 
+/* VIF.move (xapi since 7.1): the VIF joins another network of its pool,
+ * how a relayed VM's interfaces get the plan's networks after the import. */
+static void
+vif_move (FerrySimCall *call)
+{
+  GError *error = NULL;
+  FerrySimRow *vif = ferry_sim_call_get_arg_row (call, 0, "VIF", &error);
+  FerrySimRow *network = vif ? ferry_sim_call_get_arg_row (call, 1, "network", &error) : NULL;
+
+  if (network == NULL)
+    {
+      ferry_sim_call_return_error (call, error);
+      return;
+    }
+  ferry_sim_ops_set_ref (ferry_sim_call_get_db (call), vif, "network", network->ref);
+  ferry_sim_call_return_void (call);
+}
+
 static const FerrySimMethodDef transfer_methods[] = {
   { "task.create", task_create, FERRY_SIM_METHOD_NO_ASYNC, 2, { "string", "string" } },
   { "VM.destroy", vm_destroy, 0, 1, { "VM ref" } },
+  { "VIF.move", vif_move, 0, 2, { "VIF ref", "network ref" } },
 };
 
 void

@@ -29,7 +29,7 @@ void     ferry_sim_transfer_handle        (FerrySimPool      *pool,
                                            GHashTable        *query);
 /* task.cancel of a transfer's task: TRUE if it was one. */
 gboolean _ferry_sim_transfer_cancel       (const char        *task_ref);
-/* task.create and VM.destroy. */
+/* task.create, VM.destroy and VIF.move. */
 void     _ferry_sim_transfer_register     (void);
 
 G_END_DECLS

@@ -1134,6 +1134,12 @@ ferry_sim_xva_reader_feed (FerrySimXvaReader *self,
 }
 
 gboolean
+ferry_sim_xva_reader_is_complete (FerrySimXvaReader *self)
+{
+  return self->gunzip == NULL && self->state == R_END;
+}
+
+gboolean
 ferry_sim_xva_reader_finish (FerrySimXvaReader *self,
                              GError           **error)
 {

@@ -88,6 +88,10 @@ gboolean ferry_sim_xva_reader_feed           (FerrySimXvaReader *self,
  * was not complete. */
 gboolean ferry_sim_xva_reader_finish         (FerrySimXvaReader *self,
                                               GError           **error);
+/* TRUE once the two zero blocks that end an uncompressed stream were
+ * read: xapi's import stops reading there (a gzip stream is read to its
+ * end of input). */
+gboolean ferry_sim_xva_reader_is_complete    (FerrySimXvaReader *self);
 /* Deletes what the import made (xapi's cleanup stack). */
 void     ferry_sim_xva_reader_abort          (FerrySimXvaReader *self);
 /* The new VM's ref once ova.xml was read, else NULL. */

@@ -2232,13 +2232,24 @@ run_relay (FerryJob *self)
 {
   const char *sr_uuid = NULL;
   const char *sr_ref;
+  g_autofree char *obstacle = NULL;
 
   if (self->cancel_requested)
     {
       cancelled (self);
       return;
     }
-  /* One SR for all disks: the first disk's (an import takes one SR). */
+  /* An import takes one SR: a plan with several cannot relay. */
+  obstacle = _ferry_plan_item_dup_relay_obstacle (self->item);
+  if (obstacle != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The pools cannot reach each other. %s"), obstacle);
+
+      fail_literal (self, "X-RELAY-ONE-SR", message,
+                    _("Choose one SR for all of its disks and make the plan again, or let the pools reach each other."));
+      return;
+    }
+  /* One SR for all disks (an import takes one SR). */
   for (guint i = 0; i < ferry_plan_item_get_n_disks (self->item) && sr_uuid == NULL; i++)
     {
       const FerryPlanDisk *disk = ferry_plan_item_get_disk (self->item, i);
@@ -2265,6 +2276,15 @@ run_relay (FerryJob *self)
   self->relay = ferry_relay_new (self->src, self->vm_ref, self->dst, sr_ref);
   ferry_relay_set_move (self->relay, TRUE);
   ferry_relay_set_compress (self->relay, ferry_plan_get_effective_compression (self->plan));
+  /* The plan's interface mapping, applied once the VM is imported. */
+  for (guint i = 0; i < ferry_plan_item_get_n_vifs (self->item); i++)
+    {
+      const FerryPlanVif *vif = ferry_plan_item_get_vif (self->item, i);
+      const char *network_ref = vif->to_network_uuid ? ref_of (self->dst, FERRY_TYPE_NETWORK, vif->to_network_uuid) : NULL;
+
+      if (network_ref != NULL && vif->device != NULL)
+        ferry_relay_set_vif_network (self->relay, vif->device, network_ref);
+    }
   g_signal_connect (self->relay, "notify::progress", G_CALLBACK (on_relay_progress_cb), self);
   g_signal_connect (self->relay, "notify::phase", G_CALLBACK (on_relay_phase_cb), self);
   g_signal_connect (self->relay, "notify::import-task", G_CALLBACK (on_relay_task_cb), self);

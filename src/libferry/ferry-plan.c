@@ -608,6 +608,35 @@ ferry_plan_item_get_relay_text (FerryPlanItem *self)
   return self->relay ? ferry_relay_describe () : NULL;
 }
 
+char *
+_ferry_plan_item_dup_relay_obstacle (FerryPlanItem *self)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
+  g_autofree char *list = NULL;
+
+  g_return_val_if_fail (FERRY_IS_PLAN_ITEM (self), NULL);
+
+  for (guint i = 0; i < self->disks->len; i++)
+    {
+      const FerryPlanDisk *disk = g_ptr_array_index (self->disks, i);
+
+      if (disk->snapshot_of != NULL || disk->to_sr_uuid == NULL ||
+          g_ptr_array_find_with_equal_func (uuids, disk->to_sr_uuid, g_str_equal, NULL))
+        continue;
+      g_ptr_array_add (uuids, disk->to_sr_uuid);
+      g_ptr_array_add (names, disk->to_sr_name ? disk->to_sr_name : disk->to_sr_uuid);
+    }
+  if (uuids->len <= 1)
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  list = g_strjoinv (", ", (char **) names->pdata);
+  /* PUT /import takes one sr_id. */
+  return g_strdup_printf (_("%s cannot move through this computer: an import puts all of a VM’s disks on one SR, "
+                            "and this plan puts its disks on %u SRs (%s)."),
+                          self->vm_name, uuids->len, list);
+}
+
 void
 _ferry_plan_item_set_relay (FerryPlanItem *self,
                             gboolean       relay)
@@ -1424,6 +1453,22 @@ item_new (FerryPlan         *plan,
                                                 g_strdup (_("Choose an SR for the disk.")));
       }
 
+  /* Asked to relay, but the disks go to several SRs: the user must choose. */
+  if (item->relay)
+    {
+      g_autofree char *obstacle = _ferry_plan_item_dup_relay_obstacle (item);
+
+      if (obstacle != NULL)
+        {
+          item->relay = FALSE;
+          if (item->blocker == NULL)
+            item->blocker = ferry_check_new_take ("X-RELAY-ONE-SR", FERRY_CHECK_SEVERITY_BLOCKER,
+                                                  g_steal_pointer (&obstacle),
+                                                  g_strdup (_("Choose one SR for all of its disks, or let the "
+                                                              "pools reach each other and do not force the relay.")));
+        }
+    }
+
   return item;
 }
 
@@ -2207,6 +2252,7 @@ ferry_plan_dup_request (FerryPlan   *self,
 
   request = ferry_move_request_new ();
   ferry_move_request_set_operation (request, self->operation);
+  ferry_move_request_set_relay (request, self->relay);
   if (self->operation == FERRY_OPERATION_EVACUATE)
     {
       FerryHost *host = lookup_or_fail (src_cache, FERRY_TYPE_HOST, self->evacuate_host_uuid,

@@ -1,9 +1,11 @@
 /* ferry-relay.c: a relay move: export → this computer → import
  *
- * The export's response stream becomes the import's request body through
- * a counting stream: libsoup reads it only as fast as it can write to the
- * destination, so the source is slowed to the destination's pace
- * (back-pressure) and at most a few buffers are ever held.
+ * The export's response stream (libsoup) becomes the import's request body
+ * (ferry-relay-upload.c: an HTTP/1.0 PUT without length, as xapi takes
+ * it; libsoup would send it chunked, which xapi refuses). The upload reads
+ * the export only as fast as it can write to the destination, so the
+ * source is slowed to the destination's pace (back-pressure) and at most
+ * a few buffers are ever held.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,11 +19,14 @@
 #include "ferry-connection-private.h"
 #include "ferry-error.h"
 #include "ferry-relay.h"
+#include "ferry-relay-upload-private.h"
 #include "ferry-task-follower.h"
 #include "ferry-trust.h"
 
 #define TICK_MS 250
 #define RATE_SMOOTHING 0.3
+
+G_DEFINE_QUARK (ferry-relay-error-quark, ferry_relay_error)
 
 G_DEFINE_ENUM_TYPE (FerryRelayMode, ferry_relay_mode,
   G_DEFINE_ENUM_VALUE (FERRY_RELAY_AUTO, "auto"),
@@ -72,109 +77,6 @@ ferry_relay_error_is_unreachable (const GError *error)
          ferry_xapi_error_has_name (error, "TLS_CONNECTION_FAILED");
 }
 
-/* A counting stream ---------------------------------------------------------- */
-
-#define FERRY_TYPE_RELAY_STREAM (ferry_relay_stream_get_type ())
-G_DECLARE_FINAL_TYPE (FerryRelayStream, ferry_relay_stream, FERRY, RELAY_STREAM, GInputStream)
-
-struct _FerryRelayStream
-{
-  GInputStream  parent_instance;
-  GInputStream *base;
-  guint64       bytes;
-};
-
-G_DEFINE_FINAL_TYPE (FerryRelayStream, ferry_relay_stream, G_TYPE_INPUT_STREAM)
-
-static gssize
-relay_stream_read (GInputStream  *stream,
-                   void          *buffer,
-                   gsize          count,
-                   GCancellable  *cancellable,
-                   GError       **error)
-{
-  FerryRelayStream *self = FERRY_RELAY_STREAM (stream);
-  gssize n = g_input_stream_read (self->base, buffer, count, cancellable, error);
-
-  if (n > 0)
-    self->bytes += n;
-  return n;
-}
-
-static void
-on_base_read_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FerryRelayStream *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-
-  if (n < 0)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  self->bytes += n;
-  g_task_return_int (task, n);
-}
-
-static void
-relay_stream_read_async (GInputStream        *stream,
-                         void                *buffer,
-                         gsize                count,
-                         int                  io_priority,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  FerryRelayStream *self = FERRY_RELAY_STREAM (stream);
-  GTask *task = g_task_new (stream, cancellable, callback, user_data);
-
-  g_input_stream_read_async (self->base, buffer, count, io_priority, cancellable, on_base_read_cb, task);
-}
-
-static gssize
-relay_stream_read_finish (GInputStream  *stream,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  return g_task_propagate_int (G_TASK (result), error);
-}
-
-static gboolean
-relay_stream_close (GInputStream  *stream,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  return g_input_stream_close (FERRY_RELAY_STREAM (stream)->base, cancellable, error);
-}
-
-static void
-relay_stream_finalize (GObject *object)
-{
-  g_clear_object (&FERRY_RELAY_STREAM (object)->base);
-  G_OBJECT_CLASS (ferry_relay_stream_parent_class)->finalize (object);
-}
-
-static void
-ferry_relay_stream_class_init (FerryRelayStreamClass *klass)
-{
-  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
-
-  G_OBJECT_CLASS (klass)->finalize = relay_stream_finalize;
-  stream_class->read_fn = relay_stream_read;
-  stream_class->read_async = relay_stream_read_async;
-  stream_class->read_finish = relay_stream_read_finish;
-  stream_class->close_fn = relay_stream_close;
-}
-
-static void
-ferry_relay_stream_init (FerryRelayStream *self)
-{
-}
-
 /* The relay ------------------------------------------------------------------ */
 
 typedef struct
@@ -207,6 +109,7 @@ struct _FerryRelay
   char              *sr_ref;
   gboolean           move;
   gboolean           compress;
+  GHashTable        *vif_networks;  /* device → destination network ref */
 
   char              *phase;
   double             progress;
@@ -223,8 +126,7 @@ struct _FerryRelay
   gulong             cancel_id;
   SoupSession       *session;
   SoupMessage       *export_msg;
-  SoupMessage       *import_msg;
-  FerryRelayStream  *stream;
+  FerryRelayUpload  *upload;        /* the import's body: the export's */
   FerryTaskFollower *import_follower;
   guint              tick_id;
   gint64             tick_time;
@@ -237,6 +139,8 @@ struct _FerryRelay
   GError            *error;         /* the failure being cleaned up after */
   guint              pending;
   gboolean           failing;
+  gboolean           cleanup_failed;/* some of the copy stayed on the destination */
+  FerryConnection   *lost;          /* the side whose link broke, if known */
 };
 
 G_DEFINE_FINAL_TYPE (FerryRelay, ferry_relay, G_TYPE_OBJECT)
@@ -266,8 +170,7 @@ clear_run (FerryRelay *self)
     g_cancellable_disconnect (g_task_get_cancellable (self->task), self->cancel_id);
   self->cancel_id = 0;
   g_clear_object (&self->export_msg);
-  g_clear_object (&self->import_msg);
-  g_clear_object (&self->stream);
+  g_clear_object (&self->upload);
   g_clear_object (&self->import_follower);
   g_clear_object (&self->session);
   g_clear_pointer (&self->vm_record, json_object_unref);
@@ -275,6 +178,7 @@ clear_run (FerryRelay *self)
   g_clear_pointer (&self->src_disks, g_ptr_array_unref);
   g_clear_pointer (&self->dst_disks, g_ptr_array_unref);
   g_clear_error (&self->error);
+  self->lost = NULL;
 }
 
 static void
@@ -300,6 +204,7 @@ ferry_relay_finalize (GObject *object)
 
   g_free (self->vm_ref);
   g_free (self->sr_ref);
+  g_clear_pointer (&self->vif_networks, g_hash_table_unref);
   g_free (self->phase);
   g_free (self->export_task);
   g_free (self->import_task);
@@ -419,6 +324,19 @@ ferry_relay_get_move (FerryRelay *self)
 }
 
 void
+ferry_relay_set_vif_network (FerryRelay *self,
+                             const char *device,
+                             const char *network_ref)
+{
+  g_return_if_fail (FERRY_IS_RELAY (self));
+  g_return_if_fail (device != NULL && network_ref != NULL);
+
+  if (self->vif_networks == NULL)
+    self->vif_networks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (self->vif_networks, g_strdup (device), g_strdup (network_ref));
+}
+
+void
 ferry_relay_set_compress (FerryRelay *self,
                           gboolean    compress)
 {
@@ -495,7 +413,7 @@ on_tick_cb (gpointer user_data)
 {
   FerryRelay *self = user_data;
   gint64 now = g_get_monotonic_time ();
-  guint64 bytes = self->stream ? self->stream->bytes : self->bytes;
+  guint64 bytes = self->upload ? _ferry_relay_upload_get_bytes (self->upload) : self->bytes;
   double dt = (now - self->tick_time) / (double) G_USEC_PER_SEC;
   double task_progress = self->import_follower ? ferry_task_follower_get_progress (self->import_follower) : 0;
 
@@ -641,6 +559,59 @@ read_disks (FerryRelay      *self,
 
 /* The end ------------------------------------------------------------------- */
 
+/* A broken link, however it showed: xapi's export writing to a closed
+ * connection (CLIENT_ERROR [Unix.Unix_error(Unix.EPIPE …)]), its import
+ * reading one (IMPORT_ERROR_PREMATURE_EOF), or this computer's streams. */
+static gboolean
+is_connection_lost (const GError *error)
+{
+  return ferry_xapi_error_has_name (error, "CLIENT_ERROR") ||
+         ferry_xapi_error_has_name (error, "IMPORT_ERROR_PREMATURE_EOF") ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+         g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_EOF) ||
+         g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CONNECTION) ||
+         g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CONNECTION_LOST);
+}
+
+/* What happened and where the VM is, in plain words. */
+static GError *
+plain_connection_error (FerryRelay   *self,
+                        const GError *error)
+{
+  const char *name = json_string (self->vm_record, "name_label");
+  FerryConnection *lost = self->lost;
+  g_autofree char *what = NULL;
+  g_autofree char *where = NULL;
+
+  if (ferry_xapi_error_has_name (error, "CLIENT_ERROR"))
+    lost = self->src;
+  g_debug ("Relay of %s: the link broke: %s", self->vm_ref, error->message);
+  if (lost == self->src)
+    what = g_strdup_printf (_("The connection to the source pool (%s) broke while the VM was being copied "
+                              "through this computer."), ferry_connection_get_master_address (self->src));
+  else if (lost == self->dst)
+    what = g_strdup_printf (_("The connection to the destination pool (%s) broke while the VM was being copied "
+                              "through this computer."), ferry_connection_get_master_address (self->dst));
+  else
+    what = g_strdup (_("A connection to one of the pools broke while the VM was being copied through this computer."));
+  if (self->cleanup_failed)
+    where = g_strdup_printf (_("%s is still on the source pool, untouched. Part of the incomplete copy may be "
+                               "left on the destination: look for a halted VM named %s there and delete it. "
+                               "Check the network, then try again."),
+                             name ? name : _("The VM"), name ? name : "");
+  else
+    where = g_strdup_printf (_("%s is still on the source pool, untouched, and the incomplete copy was removed "
+                               "from the destination. Check the network, then try again."),
+                             name ? name : _("The VM"));
+  return g_error_new (FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_CONNECTION_LOST, "%s %s", what, where);
+}
+
 static void
 complete (FerryRelay *self,
           GError     *error)
@@ -649,6 +620,13 @@ complete (FerryRelay *self,
 
   if (task == NULL)
     return;
+  if (error != NULL && self->failing && is_connection_lost (error))
+    {
+      GError *plain = plain_connection_error (self, error);
+
+      g_error_free (error);
+      error = plain;
+    }
   if (error == NULL)
     {
       set_progress (self, 1.0);
@@ -682,7 +660,10 @@ on_disk_destroyed_cb (GObject      *object,
   g_autoptr(JsonNode) node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
 
   if (node == NULL)
-    g_debug ("Could not destroy a disk: %s", error->message);
+    {
+      g_debug ("Could not destroy a disk: %s", error->message);
+      self->cleanup_failed |= self->failing;
+    }
   if (--self->pending == 0)
     complete (self, g_steal_pointer (&self->error));
 }
@@ -908,6 +889,114 @@ on_source_destroyed_cb (GObject      *object,
 }
 
 static void
+finish_verified (FerryRelay *self)
+{
+  if (!self->move)
+    {
+      complete (self, NULL);
+      return;
+    }
+  set_phase (self, _("Verified; removing the VM from the source"));
+  ferry_connection_call_async (self->src, "VM.destroy", g_variant_new ("(s)", self->vm_ref),
+                               FERRY_CALL_NONE, NULL, on_source_destroyed_cb, g_object_ref (self));
+}
+
+/* The plan's networks (ferry_relay_set_vif_network()): the import put each
+ * VIF on a network of its own choosing. */
+
+/* One VIF done (or failed); the last one goes on. */
+static void
+vif_done (FerryRelay *self,
+          GError     *error)
+{
+  if (self->task == NULL || self->failing)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL && self->error == NULL)
+    self->error = error;
+  else
+    g_clear_error (&error);
+  if (--self->pending > 0)
+    return;
+  if (self->error != NULL)
+    {
+      fail (self, g_steal_pointer (&self->error));
+      return;
+    }
+  finish_verified (self);
+}
+
+static void
+on_vif_moved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(FerryRelay) self = user_data;
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
+
+  vif_done (self, error);
+}
+
+typedef struct
+{
+  FerryRelay *self;
+  char       *vif_ref;
+} VifCall;
+
+static void
+on_dst_vif_record_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  VifCall *call = user_data;
+  g_autoptr(FerryRelay) self = call->self;
+  g_autofree char *vif_ref = call->vif_ref;
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
+  JsonObject *record = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *device = json_string (record, "device");
+  const char *wanted = device ? g_hash_table_lookup (self->vif_networks, device) : NULL;
+
+  g_free (call);
+  if (record != NULL && wanted != NULL && g_strcmp0 (wanted, json_string (record, "network")) != 0 &&
+      self->task != NULL && !self->failing)
+    {
+      g_debug ("Relay of %s: VIF %s to network %s", self->vm_ref, device, wanted);
+      ferry_connection_call_async (self->dst, "VIF.move", g_variant_new ("(ss)", vif_ref, wanted),
+                                   FERRY_CALL_NONE, self->cancellable, on_vif_moved_cb, g_object_ref (self));
+      return;
+    }
+  vif_done (self, error);
+}
+
+static void
+map_networks (FerryRelay *self)
+{
+  JsonArray *vifs = self->dst_vm_record && json_object_has_member (self->dst_vm_record, "VIFs")
+                  ? json_object_get_array_member (self->dst_vm_record, "VIFs") : NULL;
+
+  if (self->vif_networks == NULL || vifs == NULL || json_array_get_length (vifs) == 0)
+    {
+      finish_verified (self);
+      return;
+    }
+  set_phase (self, _("Connecting the VM to its networks on the destination"));
+  self->pending = json_array_get_length (vifs);
+  for (guint i = 0; i < json_array_get_length (vifs); i++)
+    {
+      VifCall *call = g_new0 (VifCall, 1);
+
+      call->self = g_object_ref (self);
+      call->vif_ref = g_strdup (json_array_get_string_element (vifs, i));
+      ferry_connection_call_async (self->dst, "VIF.get_record", g_variant_new ("(s)", call->vif_ref),
+                                   FERRY_CALL_IDEMPOTENT, self->cancellable, on_dst_vif_record_cb, call);
+    }
+}
+
+static void
 dst_disks_read (FerryRelay *self,
                 GPtrArray  *disks,
                 GError     *error)
@@ -942,21 +1031,14 @@ dst_disks_read (FerryRelay *self,
       json_int (self->vm_record, "memory_static_max") != json_int (self->dst_vm_record, "memory_static_max") ||
       json_int (self->vm_record, "VCPUs_max") != json_int (self->dst_vm_record, "VCPUs_max"))
     {
-      fail (self, g_error_new (FERRY_RPC_ERROR, FERRY_RPC_ERROR_PROTOCOL,
+      fail (self, g_error_new (FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_MISMATCH,
                                _("The copy on the destination does not match the source (%u of %u disks match); "
                                  "it was removed and the source left as it was"),
                                matched, self->src_disks->len));
       return;
     }
 
-  if (!self->move)
-    {
-      complete (self, NULL);
-      return;
-    }
-  set_phase (self, _("Verified; removing the VM from the source"));
-  ferry_connection_call_async (self->src, "VM.destroy", g_variant_new ("(s)", self->vm_ref),
-                               FERRY_CALL_NONE, NULL, on_source_destroyed_cb, g_object_ref (self));
+  map_networks (self);
 }
 
 static void
@@ -1057,24 +1139,23 @@ on_import_sent_cb (GObject      *object,
 {
   g_autoptr(FerryRelay) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  guint status;
+  g_autofree char *reason = NULL;
+  guint status = 0;
 
   if (self->task == NULL || self->failing)
     return;
-  if (body == NULL)
+  if (!_ferry_relay_upload_run_finish (FERRY_RELAY_UPLOAD (object), result, &status, &reason, &error))
     {
+      self->lost = _ferry_relay_upload_get_body_failed (FERRY_RELAY_UPLOAD (object)) ? self->src : self->dst;
       fail (self, g_steal_pointer (&error));
       return;
     }
-  g_input_stream_close (body, NULL, NULL);
-  status = soup_message_get_status (self->import_msg);
   on_tick_cb (self);
-  if (status != SOUP_STATUS_OK)
+  /* No answer at all: the import task tells. */
+  if (status != 0 && status != SOUP_STATUS_OK)
     {
-      fail (self, g_error_new (FERRY_RPC_ERROR, FERRY_RPC_ERROR_PROTOCOL,
-                               _("The destination refused the import: HTTP %u %s"), status,
-                               soup_message_get_reason_phrase (self->import_msg)));
+      fail (self, g_error_new (FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_REFUSED,
+                               _("The destination refused the import: HTTP %u %s"), status, reason ? reason : ""));
       return;
     }
   set_phase (self, _("Waiting for the destination to finish the import"));
@@ -1118,23 +1199,17 @@ start_import (FerryRelay   *self,
               GInputStream *export_body)
 {
   g_autofree char *query = NULL;
+  g_autofree char *path = NULL;
   g_autofree char *session = g_uri_escape_string (_ferry_connection_get_session_ref (self->dst), NULL, TRUE);
   g_autofree char *sr = g_uri_escape_string (self->sr_ref, NULL, TRUE);
   g_autofree char *task = g_uri_escape_string (self->import_task, NULL, TRUE);
 
   /* A move keeps the VM's identity (restore=true, as xe vm-import preserve=true). */
   query = g_strdup_printf ("session_id=%s&sr_id=%s&task_id=%s%s", session, sr, task, self->move ? "&restore=true" : "");
-  self->import_msg = new_message (self->dst, SOUP_METHOD_PUT, "/import", query);
-  if (self->import_msg == NULL)
-    {
-      fail (self, g_error_new (FERRY_RPC_ERROR, FERRY_RPC_ERROR_PROTOCOL, _("Bad address %s"),
-                               ferry_connection_get_master_address (self->dst)));
-      return;
-    }
-  self->stream = g_object_new (FERRY_TYPE_RELAY_STREAM, NULL);
-  self->stream->base = g_object_ref (export_body);
-  /* Chunked: the length is not known before the export ends. */
-  soup_message_set_request_body (self->import_msg, "application/octet-stream", G_INPUT_STREAM (self->stream), -1);
+  path = g_strdup_printf ("/import?%s", query);
+  /* Not libsoup: it would send the body chunked, which xapi refuses
+   * (ferry-relay-upload-private.h). */
+  self->upload = _ferry_relay_upload_new (self->dst, path, export_body);
 
   self->import_follower = ferry_task_follower_new (self->dst, self->import_task);
   ferry_task_follower_set_destroy_when_done (self->import_follower, FALSE);
@@ -1142,8 +1217,7 @@ start_import (FerryRelay   *self,
   self->tick_id = g_timeout_add (TICK_MS, on_tick_cb, self);
 
   set_phase (self, _("Copying through this computer"));
-  soup_session_send_async (self->session, self->import_msg, G_PRIORITY_DEFAULT, self->cancellable,
-                           on_import_sent_cb, g_object_ref (self));
+  _ferry_relay_upload_run_async (self->upload, self->cancellable, on_import_sent_cb, g_object_ref (self));
 }
 
 static void
@@ -1160,6 +1234,7 @@ on_export_sent_cb (GObject      *object,
     return;
   if (body == NULL)
     {
+      self->lost = self->src;
       fail (self, g_steal_pointer (&error));
       return;
     }

@@ -30,6 +30,21 @@
 
 G_BEGIN_DECLS
 
+/* Why a relay failed, in plain words (the message says what happened and
+ * where the VM is now). Errors of xapi (FERRY_XAPI_ERROR) and of this
+ * computer's own transport pass through as they are otherwise. */
+#define FERRY_RELAY_ERROR (ferry_relay_error_quark ())
+
+typedef enum
+{
+  FERRY_RELAY_ERROR_FAILED,
+  FERRY_RELAY_ERROR_CONNECTION_LOST,   /* a link to one of the pools broke mid-stream */
+  FERRY_RELAY_ERROR_REFUSED,           /* the destination refused the upload (HTTP) */
+  FERRY_RELAY_ERROR_MISMATCH,          /* the copy is not the source's */
+} FerryRelayError;
+
+GQuark      ferry_relay_error_quark     (void);
+
 /* A request's choice (ferry_move_request_set_relay()). */
 typedef enum
 {
@@ -67,6 +82,12 @@ FerryRelay *ferry_relay_new             (FerryConnection *source,
 void        ferry_relay_set_move        (FerryRelay      *self,
                                          gboolean         move);
 gboolean    ferry_relay_get_move        (FerryRelay      *self);
+/* After the import, the destination VM's interface @device (its VIF's
+ * "device", "0"…) joins @network_ref (a network of the destination) with
+ * VIF.move; unmapped interfaces keep the network the import chose. */
+void        ferry_relay_set_vif_network (FerryRelay      *self,
+                                         const char      *device,
+                                         const char      *network_ref);
 /* gzip the stream (R2: worth it when the links are slow). Default FALSE. */
 void        ferry_relay_set_compress    (FerryRelay      *self,
                                          gboolean         compress);

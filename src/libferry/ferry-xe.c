@@ -57,6 +57,60 @@ append_options (GString   *out,
     g_string_append (out, " compress=false");
 }
 
+/* A relay (ferry-relay.h): the pools cannot reach each other, so the VM
+ * goes through the computer that runs the commands, as an export and an
+ * import. By hand that needs a file as large as the VM's written data. */
+static void
+append_relay (GString       *out,
+              FerryPlan     *plan,
+              FerryPlanItem *item,
+              const char    *lead)
+{
+  const char *vm = ferry_plan_item_get_vm_uuid (item);
+  const char *dst = ferry_plan_get_destination_address (plan) ? ferry_plan_get_destination_address (plan)
+                                                              : "DESTINATION-ADDRESS";
+  const char *sr = NULL;
+  g_autofree char *file = g_strdup_printf ("%s.xva", vm);
+  g_autofree char *remote = NULL;
+
+  for (guint i = 0; i < ferry_plan_item_get_n_disks (item) && sr == NULL; i++)
+    if (ferry_plan_item_get_disk (item, i)->snapshot_of == NULL)
+      sr = ferry_plan_item_get_disk (item, i)->to_sr_uuid;
+  remote = g_strdup_printf ("xe -s %s -u root -pw \"$FERRY_REMOTE_PASSWORD\"", dst);
+
+  append_comment (out, _("Through this computer: the pools cannot reach each other, so the halted VM is "
+                         "exported from the source and imported into the destination."));
+  append_comment (out, _("Ferry streams the export straight into the import; xe needs a temporary file "
+                         "as large as the VM's written data."));
+  g_string_append_printf (out, "%sxe vm-export", lead);
+  append_arg (out, "uuid", vm);
+  append_arg (out, "filename", file);
+  append_options (out, plan);
+  g_string_append_c (out, '\n');
+  /* preserve=true keeps the UUID and MACs, as Ferry's move does (restore=true). */
+  g_string_append_printf (out, "%s%s vm-import", lead, remote);
+  append_arg (out, "filename", file);
+  append_arg (out, "sr-uuid", sr);
+  g_string_append (out, " preserve=true\n");
+  for (guint i = 0; i < ferry_plan_item_get_n_vifs (item); i++)
+    {
+      const FerryPlanVif *vif = ferry_plan_item_get_vif (item, i);
+
+      if (vif->to_network_uuid == NULL)
+        continue;
+      g_string_append_printf (out, "%s%s vif-move uuid=\"$(%s vif-list vm-uuid=%s device=%s --minimal)\"",
+                              lead, remote, remote, vm, vif->device ? vif->device : "0");
+      append_arg (out, "network-uuid", vif->to_network_uuid);
+      g_string_append_c (out, '\n');
+    }
+  append_comment (out, _("Only once the copy on the destination is checked: remove the VM and its disks "
+                         "from the source, and the file."));
+  g_string_append_printf (out, "%sxe vm-uninstall", lead);
+  append_arg (out, "uuid", vm);
+  g_string_append (out, " force=true\n");
+  g_string_append_printf (out, "%srm -f %s\n", lead, file);
+}
+
 static void
 append_item (GString       *out,
              FerryPlan     *plan,
@@ -84,7 +138,9 @@ append_item (GString       *out,
       lead = "# ";
     }
 
-  switch (op)
+  if (ferry_plan_item_get_relay (item) && cross)
+    append_relay (out, plan, item, lead);
+  else switch (op)
     {
     case FERRY_OPERATION_MOVE_DISK:
       for (guint i = 0; i < ferry_plan_item_get_n_disks (item); i++)

@@ -78,6 +78,16 @@ lookup (FerryConnection *connection,
 }
 
 static char *result_ref;
+static gint64 started;
+
+/* FERRY_BENCH_PHASES=1: when each phase began, on stderr. */
+static void
+on_phase_cb (FerryRelay *relay,
+             GParamSpec *pspec,
+             gpointer    data)
+{
+  g_printerr ("%7.3f s  %s\n", (g_get_monotonic_time () - started) / 1e6, ferry_relay_get_phase (relay));
+}
 
 static void
 on_relayed_cb (GObject      *object,
@@ -125,7 +135,9 @@ main (int   argc,
       else if (g_str_equal (argv[i], "--gzip"))
         ferry_relay_set_compress (relay, TRUE);
     }
-  start = g_get_monotonic_time ();
+  start = started = g_get_monotonic_time ();
+  if (g_getenv ("FERRY_BENCH_PHASES") != NULL)
+    g_signal_connect (relay, "notify::phase", G_CALLBACK (on_phase_cb), NULL);
   ferry_relay_run_async (relay, NULL, on_relayed_cb, NULL);
   g_main_loop_run (loop);
   seconds = (g_get_monotonic_time () - start) / 1e6;

@@ -13,7 +13,13 @@
 #include "ferry-plan.h"
 #include "ferry-queue.h"
 #include "ferry-relay.h"
+#include "ferry-network.h"
+#include "ferry-sr.h"
+#include "ferry-vbd.h"
+#include "ferry-vdi.h"
+#include "ferry-vif.h"
 #include "ferry-vm.h"
+#include "ferry-sim-checks.h"
 #include "ferry-sim-faults.h"
 #include "ferry-sim-invariants.h"
 #include "ferry-sim-scenario.h"
@@ -33,8 +39,10 @@ static const char scenario[] =
   "                { \"name\": \"up\", \"power_state\": \"running\", \"host\": \"s-1\",\n"
   "                  \"disks\": [ { \"size\": \"8 MiB\", \"sr\": \"Src-NFS\" } ] } ] },\n"
   "   { \"name\": \"Dst\", \"hosts\": [ { \"name\": \"d-1\" } ],\n"
-  "     \"networks\": [ { \"name\": \"LAN\", \"nic\": \"eth0\", \"management\": true } ],\n"
-  "     \"srs\": [ { \"name\": \"Dst-NFS\", \"type\": \"nfs\", \"size\": \"100 GiB\" } ] } ] }\n";
+  "     \"networks\": [ { \"name\": \"LAN\", \"nic\": \"eth0\", \"management\": true },\n"
+  "                    { \"name\": \"DMZ\", \"nic\": \"eth1\" } ],\n"
+  "     \"srs\": [ { \"name\": \"Dst-NFS\", \"type\": \"nfs\", \"size\": \"100 GiB\" },\n"
+  "              { \"name\": \"Dst-Fast\", \"type\": \"nfs\", \"size\": \"100 GiB\" } ] } ] }\n";
 
 static FerrySimTestServer *server;
 static FerryConnection *src;
@@ -76,6 +84,8 @@ typedef struct
   guint       n_vdis;      /* non-ISO VDIs in the pool */
   char       *task_status;
   char       *verified;
+  char       *networks;    /* the VM's VIFs' network names, "," */
+  char       *srs;         /* its disks' SR names, "," */
   gboolean    invariants;
   char       *violations;
 } Probe;
@@ -95,9 +105,33 @@ probe_cb (gpointer data)
     if (g_strcmp0 (ferry_sim_row_get_string (g_ptr_array_index (vms, i), "name_label"), probe->vm) == 0 &&
         !ferry_sim_row_get_bool (g_ptr_array_index (vms, i), "is_a_snapshot"))
       {
+        FerrySimRow *vm = g_ptr_array_index (vms, i);
+        g_autoptr(GPtrArray) vifs = ferry_sim_follow_set (db, vm, "VIFs");
+        g_autoptr(GPtrArray) vbds = ferry_sim_follow_set (db, vm, "VBDs");
+        g_autoptr(GString) networks = g_string_new (NULL);
+        g_autoptr(GString) srs = g_string_new (NULL);
+
         probe->n_vms++;
         g_free (probe->uuid);
-        probe->uuid = g_strdup (ferry_sim_row_get_uuid (g_ptr_array_index (vms, i)));
+        probe->uuid = g_strdup (ferry_sim_row_get_uuid (vm));
+        for (guint j = 0; j < vifs->len; j++)
+          {
+            FerrySimRow *network = ferry_sim_follow (db, g_ptr_array_index (vifs, j), "network");
+
+            g_string_append_printf (networks, "%s%s", j ? "," : "", network ? ferry_sim_row_get_string (network, "name_label") : "?");
+          }
+        for (guint j = 0; j < vbds->len; j++)
+          {
+            FerrySimRow *vdi = ferry_sim_follow (db, g_ptr_array_index (vbds, j), "VDI");
+            FerrySimRow *sr = vdi ? ferry_sim_follow (db, vdi, "SR") : NULL;
+
+            if (sr != NULL)
+              g_string_append_printf (srs, "%s%s", srs->len ? "," : "", ferry_sim_row_get_string (sr, "name_label"));
+          }
+        g_free (probe->networks);
+        g_free (probe->srs);
+        probe->networks = g_string_free (g_steal_pointer (&networks), FALSE);
+        probe->srs = g_string_free (g_steal_pointer (&srs), FALSE);
       }
   for (guint i = 0; i < vdis->len; i++)
     if (g_strcmp0 (ferry_sim_row_get_string (g_ptr_array_index (vdis, i), "type"), "iso") != 0)
@@ -120,6 +154,8 @@ probe_clear (Probe *probe)
   g_free (probe->uuid);
   g_free (probe->task_status);
   g_free (probe->verified);
+  g_free (probe->networks);
+  g_free (probe->srs);
   g_free (probe->violations);
 }
 
@@ -341,8 +377,14 @@ test_relay_dropped (void)
   set_faults ("{\"type\": \"drop_transfer\", \"vm\": \"big\", \"at_progress\": 0.5}");
   error = relay_failing ("big", FALSE);
   set_faults (NULL);
-  g_assert_nonnull (error);
   g_test_message ("dropped: %s", error->message);
+  /* Plain words: what broke, and where the VM is now (not xapi's
+   * CLIENT_ERROR [Unix.Unix_error(Unix.EPIPE …)]). */
+  g_assert_error (error, FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_CONNECTION_LOST);
+  g_assert_nonnull (strstr (error->message, "source pool"));
+  g_assert_nonnull (strstr (error->message, "big is still on the source pool, untouched"));
+  g_assert_nonnull (strstr (error->message, "removed from the destination"));
+  g_assert_null (strstr (error->message, "Unix"));
 }
 
 static void
@@ -453,26 +495,39 @@ queue_idle (gpointer data)
   return ferry_queue_get_n_unfinished (data) == 0;
 }
 
+static gpointer
+cached_object (FerryConnection *connection,
+               GType            type,
+               const char      *name)
+{
+  GListModel *objects = ferry_cache_get_objects (ferry_connection_get_cache (connection), type);
+
+  for (guint i = 0; i < g_list_model_get_n_items (objects); i++)
+    {
+      g_autoptr(FerryObject) object = g_list_model_get_item (objects, i);
+
+      if (g_strcmp0 (ferry_object_get_name_label (object), name) == 0)
+        return object;
+    }
+  g_error ("no %s %s", g_type_name (type), name);
+  return NULL;
+}
+
 static FerryVm *
 cached_vm (FerryConnection *connection,
            const char      *name)
 {
-  GListModel *vms = ferry_cache_get_objects (ferry_connection_get_cache (connection), FERRY_TYPE_VM);
-
-  for (guint i = 0; i < g_list_model_get_n_items (vms); i++)
-    {
-      g_autoptr(FerryObject) vm = g_list_model_get_item (vms, i);
-
-      if (g_strcmp0 (ferry_object_get_name_label (vm), name) == 0)
-        return FERRY_VM (vm);
-    }
-  g_error ("no VM %s", name);
-  return NULL;
+  return cached_object (connection, FERRY_TYPE_VM, name);
 }
 
+/* Changes to the request before the plan is made. */
+typedef void (*ConfigureFunc) (FerryMoveRequest *request, FerryVm *vm);
+
 static FerryJob *
-run_plan (FerryRelayMode  mode,
-          FerryPlan     **plan_out)
+run_plan_with (FerryRelayMode   mode,
+               ConfigureFunc    configure,
+               const char      *blocker,
+               FerryPlan      **plan_out)
 {
   g_autoptr(GListStore) connections = g_list_store_new (FERRY_TYPE_CONNECTION);
   g_autoptr(FerryMoveRequest) request = NULL;
@@ -492,10 +547,21 @@ run_plan (FerryRelayMode  mode,
   request = ferry_move_request_new_for_vm (cached_vm (src, "box"));
   ferry_move_request_set_destination_pool (request, ferry_connection_get_cache (dst));
   ferry_move_request_set_relay (request, mode);
+  if (configure != NULL)
+    configure (request, cached_vm (src, "box"));
   plan = ferry_plan_new (request, G_LIST_MODEL (connections), NULL, &error);
   g_assert_no_error (error);
   item = ferry_plan_get_item (plan, 0);
   g_assert_cmpint (ferry_plan_item_get_operation (item), ==, FERRY_OPERATION_MOVE_HALTED);
+  if (blocker != NULL)
+    {
+      /* Refused at plan time, with the reason. */
+      g_assert_nonnull (ferry_plan_item_get_blocker (item));
+      g_assert_cmpstr (ferry_check_get_rule_id (ferry_plan_item_get_blocker (item)), ==, blocker);
+      g_assert_false (ferry_plan_item_get_relay (item));
+      *plan_out = g_steal_pointer (&plan);
+      return NULL;
+    }
   g_assert_null (ferry_plan_item_get_blocker (item));
   g_assert_cmpint (ferry_plan_get_relay_mode (plan), ==, mode);
   /* The plan cannot know yet: only ALWAYS relays from the start. */
@@ -515,6 +581,13 @@ run_plan (FerryRelayMode  mode,
   set_faults (NULL);
   *plan_out = g_steal_pointer (&plan);
   return g_object_ref (g_ptr_array_index (jobs, 0));
+}
+
+static FerryJob *
+run_plan (FerryRelayMode  mode,
+          FerryPlan     **plan_out)
+{
+  return run_plan_with (mode, NULL, NULL, plan_out);
 }
 
 static void
@@ -549,6 +622,73 @@ test_relay_never (void)
   g_assert_false (ferry_plan_item_get_relay (ferry_plan_get_item (plan, 0)));
   probe (&src_after);
   g_assert_cmpuint (src_after.n_vms, ==, 1);
+}
+
+/* The interface mapping: the VIF goes to DMZ, not to the network of the
+ * same name the import chose. */
+static void
+to_dmz (FerryMoveRequest *request,
+        FerryVm          *vm)
+{
+  g_autoptr(FerryObject) vif = g_list_model_get_item (ferry_vm_get_vifs (vm), 0);
+
+  ferry_move_request_set_vif_network (request, FERRY_VIF (vif), cached_object (dst, FERRY_TYPE_NETWORK, "DMZ"));
+}
+
+static void
+test_relay_networks (void)
+{
+  g_autoptr(FerryPlan) plan = NULL;
+  g_autoptr(FerryJob) job = run_plan_with (FERRY_RELAY_ALWAYS, to_dmz, NULL, &plan);
+  g_auto(Probe) dst_after = { .pool = "Dst", .vm = "box" };
+
+  g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_SUCCEEDED);
+  probe (&dst_after);
+  g_assert_cmpuint (dst_after.n_vms, ==, 1);
+  g_assert_cmpstr (dst_after.networks, ==, "DMZ");
+  g_assert_cmpstr (dst_after.srs, ==, "Dst-NFS,Dst-NFS");
+}
+
+/* Two SRs for one VM: an import takes one, so the relay is refused. */
+static void
+split_disks (FerryMoveRequest *request,
+             FerryVm          *vm)
+{
+  g_autoptr(FerryObject) vbd = g_list_model_get_item (ferry_vm_get_vbds (vm), 0);
+  FerryObject *vdi = ferry_object_lookup_ref (FERRY_OBJECT (vm), ferry_vbd_get_vdi (FERRY_VBD (vbd)));
+
+  ferry_move_request_set_default_sr (request, cached_object (dst, FERRY_TYPE_SR, "Dst-NFS"));
+  ferry_move_request_set_vdi_sr (request, FERRY_VDI (vdi), cached_object (dst, FERRY_TYPE_SR, "Dst-Fast"));
+}
+
+static void
+test_relay_one_sr_always (void)
+{
+  g_autoptr(FerryPlan) plan = NULL;
+  g_autoptr(FerryJob) job = run_plan_with (FERRY_RELAY_ALWAYS, split_disks, "X-RELAY-ONE-SR", &plan);
+  FerryCheck *blocker = ferry_plan_item_get_blocker (ferry_plan_get_item (plan, 0));
+
+  g_assert_null (job);
+  g_assert_nonnull (strstr (ferry_check_get_message (blocker), "2 SRs"));
+}
+
+static void
+test_relay_one_sr_auto (void)
+{
+  g_autoptr(FerryPlan) plan = NULL;
+  g_autoptr(FerryJob) job = run_plan_with (FERRY_RELAY_AUTO, split_disks, NULL, &plan);
+  g_auto(Probe) src_after = { .pool = "Src", .vm = "box" };
+  g_auto(Probe) dst_after = { .pool = "Dst", .vm = "box" };
+
+  /* The pools are apart, and the VM cannot go through this computer: it
+   * says so, and nothing moved. */
+  g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_FAILED);
+  g_assert_cmpstr (ferry_check_get_rule_id (ferry_job_get_check (job)), ==, "X-RELAY-ONE-SR");
+  g_assert_nonnull (strstr (ferry_check_get_message (ferry_job_get_check (job)), "cannot reach each other"));
+  probe (&src_after);
+  probe (&dst_after);
+  g_assert_cmpuint (src_after.n_vms, ==, 1);
+  g_assert_cmpuint (dst_after.n_vms, ==, 0);
 }
 
 static void start (void);
@@ -606,5 +746,8 @@ main (int   argc,
   add_test ("/relay/partition", test_relay_partition);
   add_test ("/relay/plan/auto-pick", test_relay_auto);
   add_test ("/relay/plan/never", test_relay_never);
+  add_test ("/relay/plan/networks", test_relay_networks);
+  add_test ("/relay/plan/one-sr-always", test_relay_one_sr_always);
+  add_test ("/relay/plan/one-sr-auto", test_relay_one_sr_auto);
   return g_test_run ();
 }

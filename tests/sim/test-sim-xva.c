@@ -322,6 +322,120 @@ test_wire (void)
   ferry_sim_test_server_stop (server);
 }
 
+static JsonObject *
+task_record (const char *url,
+             const char *session,
+             const char *task)
+{
+  g_autofree char *params = g_strdup_printf ("[\"%s\", \"%s\"]", session, task);
+  JsonNode *record = ferry_sim_test_jsonrpc_result (url, "task.get_record", params);
+  JsonObject *object = json_object_ref (json_node_get_object (record));
+
+  json_node_unref (record);
+  return object;
+}
+
+static char *
+new_task (const char *url,
+          const char *session)
+{
+  g_autofree char *params = g_strdup_printf ("[\"%s\", \"import\", \"\"]", session);
+  g_autoptr(JsonNode) task = ferry_sim_test_jsonrpc_result (url, "task.create", params);
+
+  return g_strdup (json_node_get_string (task));
+}
+
+static GBytes *
+export_over_http (const char *url,
+                  const char *session,
+                  const char *vm)
+{
+  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autofree char *get = g_strdup_printf ("%sexport?session_id=%s&ref=%s", url, session, vm);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", get);
+  g_autoptr(GError) error = NULL;
+  GBytes *body = soup_session_send_and_read (soup, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  return body;
+}
+
+/* An import without Content-Length, read to the end of the connection
+ * (as xapi's import.ml does); a chunked one is refused. */
+static void
+test_wire_unsized (void)
+{
+  FerrySimTestServer *server = ferry_sim_test_server_start (make_world, NULL);
+  g_autofree char *a = ferry_sim_test_server_dup_master_url (server, "A", FALSE);
+  g_autofree char *b = ferry_sim_test_server_dup_master_url (server, "B", FALSE);
+  g_autofree char *sa = ferry_sim_test_login (a);
+  g_autofree char *sb = ferry_sim_test_login (b);
+  g_autofree char *vm = first_ref (a, "VM.get_by_name_label", sa, "v");
+  g_autofree char *sr = first_ref (b, "SR.get_by_name_label", sb, "B-NFS");
+  g_autofree char *task = new_task (b, sb);
+  g_autofree char *chunked_task = new_task (b, sb);
+  g_autoptr(GBytes) xva = export_over_http (a, sa, vm);
+  g_autoptr(GUri) uri = g_uri_parse (b, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GInputStream) small = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *put = NULL;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (xva, &length);
+  char buffer[1024];
+  gssize n;
+
+  /* HTTP/1.0, no length: the body ends when the client ends its side. */
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri), g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  head = g_strdup_printf ("PUT /import?session_id=%s&sr_id=%s&task_id=%s HTTP/1.0\r\n"
+                          "Host: %s\r\nConnection: close\r\n\r\n", sb, sr, task, g_uri_get_host (uri));
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                            head, strlen (head), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                            data, length, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_shutdown (g_socket_connection_get_socket (connection), FALSE, TRUE, &error));
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   buffer, sizeof buffer, NULL, &error)) > 0)
+    g_string_append_len (answer, buffer, n);
+  g_assert_no_error (error);
+  /* xapi's head: 200, Connection: close, the task. */
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 200 OK\r\n"));
+  g_assert_nonnull (strstr (answer->str, "Connection: close\r\n"));
+  g_assert_nonnull (strstr (answer->str, task));
+  record = task_record (b, sb, task);
+  g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "success");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "other_config"),
+                                                  "sim_verified_bytes"), ==, "7791456");
+
+  /* Chunked (what libsoup sends for a stream of unknown length): HTTP 403
+   * and IMPORT_ERROR_CANNOT_HANDLE_CHUNKED, as import.ml. */
+  put = g_strdup_printf ("%simport?session_id=%s&sr_id=%s&task_id=%s", b, sb, sr, chunked_task);
+  msg = soup_message_new ("PUT", put);
+  small = g_memory_input_stream_new_from_data (data, MIN (length, 4096), NULL);
+  soup_message_set_request_body (msg, "application/octet-stream", small, -1);
+  reply = soup_session_send_and_read (soup, msg, NULL, &error);
+  /* The connection closes at once: the answer may be lost with it. */
+  if (error == NULL)
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_FORBIDDEN);
+  refused = task_record (b, sb, chunked_task);
+  g_assert_cmpstr (json_object_get_string_member (refused, "status"), ==, "failure");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (refused, "error_info"), 0), ==,
+                   "IMPORT_ERROR_CANNOT_HANDLE_CHUNKED");
+
+  ferry_sim_test_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,5 +448,6 @@ main (int   argc,
   g_test_add_func ("/sim/xva/corrupt-block", test_corrupt);
   g_test_add_func ("/sim/xva/truncated", test_truncated);
   g_test_add_func ("/sim/transfer/wire", test_wire);
+  g_test_add_func ("/sim/transfer/wire-unsized", test_wire_unsized);
   return g_test_run ();
 }
