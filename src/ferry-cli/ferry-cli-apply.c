@@ -35,21 +35,11 @@ apply_free (gpointer data)
 }
 
 static void
-on_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_connected_cb (GTask     *task,
+                 GPtrArray *connections)
 {
-  g_autoptr(GTask) task = user_data;
   Apply *apply = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  GPtrArray *connections;
 
-  connections = ferry_cli_context_connect_finish (FERRY_CLI_CONTEXT (object), result, &error);
-  if (connections == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   ferry_cli_run_plans (task, connections, apply->plans, &apply->run);
 }
 
@@ -75,24 +65,16 @@ ferry_cli_apply_run_async (FerryCliContext     *context,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   Apply *apply = g_new0 (Apply, 1);
-  const GOptionEntry entries[] = {
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &apply->run.dry_run,
-      N_("Check the plan again and show it, move nothing"), NULL },
-    { "skip-blocked", 0, 0, G_OPTION_ARG_NONE, &apply->run.skip_blocked,
-      N_("Move what can move and leave the blocked VMs where they are (exit status 1)"), NULL },
-    { "on-interrupt", 0, 0, G_OPTION_ARG_STRING, &apply->run.on_interrupt,
-      N_("What Ctrl-C does to running moves: ask (on a terminal), cancel, or leave them running "
-         "(default without a terminal)"), N_("ask|cancel|leave") },
-    { NULL }
-  };
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 
   task = g_task_new (context, cancellable, callback, user_data);
   g_task_set_source_tag (task, ferry_cli_apply_run_async);
   g_task_set_task_data (task, apply, apply_free);
 
+  ferry_cli_run_options_add_entries (&apply->run, N_("Check the plan again and show it, move nothing"), entries);
   if (!ferry_cli_context_parse (context, _("apply PLAN.json"),
                                 _("Runs a plan written by “ferry-cli plan” (- reads it from standard input)."),
-                                entries, &argc, &argv, &error) ||
+                                (GOptionEntry *) entries->data, &argc, &argv, &error) ||
       !ferry_cli_run_options_check (&apply->run, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -122,5 +104,5 @@ ferry_cli_apply_run_async (FerryCliContext     *context,
         add_address (context, ferry_plan_get_destination_address (plan));
       }
 
-  ferry_cli_context_connect_async (context, cancellable, on_connected_cb, g_steal_pointer (&task));
+  ferry_cli_context_connect_then (context, g_steal_pointer (&task), on_connected_cb);
 }

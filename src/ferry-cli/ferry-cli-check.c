@@ -138,12 +138,10 @@ print_text (FerryCliContext *context,
 }
 
 static void
-on_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_connected_cb (GTask     *task,
+                 GPtrArray *connections)
 {
-  g_autoptr(GTask) task = user_data;
-  FerryCliContext *context = FERRY_CLI_CONTEXT (object);
+  FerryCliContext *context = g_task_get_source_object (task);
   FerryCliMoveOptions *options = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(FerryCliMove) move = NULL;
@@ -151,11 +149,10 @@ on_connected_cb (GObject      *object,
   g_autoptr(GArray) verdicts = g_array_new (FALSE, TRUE, sizeof (Verdict));
   FerryObject *destination;
   FerryCheckSeverity worst = FERRY_CHECK_SEVERITY_NONE;
-  GPtrArray *connections;
   GPtrArray *requests;
 
-  connections = ferry_cli_context_connect_finish (context, result, &error);
-  if (connections == NULL || !(move = ferry_cli_move_resolve (options, connections, &error)))
+  move = ferry_cli_move_resolve (options, connections, &error);
+  if (move == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -257,11 +254,7 @@ on_connected_cb (GObject      *object,
         }
       json_builder_end_array (builder);
 
-      json_builder_set_member_name (builder, "findings");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < findings->len; i++)
-        ferry_cli_json_add_finding (builder, g_ptr_array_index (findings, i));
-      json_builder_end_array (builder);
+      ferry_cli_json_add_findings (builder, findings);
       ferry_cli_json_print (builder);
     }
   else
@@ -299,5 +292,5 @@ ferry_cli_check_run_async (FerryCliContext     *context,
       return;
     }
 
-  ferry_cli_context_connect_async (context, cancellable, on_connected_cb, g_steal_pointer (&task));
+  ferry_cli_context_connect_then (context, g_steal_pointer (&task), on_connected_cb);
 }

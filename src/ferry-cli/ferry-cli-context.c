@@ -1255,6 +1255,46 @@ ferry_cli_context_connect_finish (FerryCliContext  *self,
   return connections != NULL ? self->connections : NULL;
 }
 
+typedef struct
+{
+  GTask                 *task;
+  FerryCliConnectedFunc  func;
+} ConnectThen;
+
+static void
+on_connected_then_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ConnectThen *then = user_data;
+  g_autoptr(GTask) task = then->task;
+  FerryCliConnectedFunc func = then->func;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *connections = ferry_cli_context_connect_finish (FERRY_CLI_CONTEXT (object), result, &error);
+
+  g_free (then);
+  if (connections == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    func (task, connections);
+}
+
+void
+ferry_cli_context_connect_then (FerryCliContext       *self,
+                                GTask                 *task,
+                                FerryCliConnectedFunc  func)
+{
+  ConnectThen *then;
+
+  g_return_if_fail (FERRY_CLI_IS_CONTEXT (self));
+  g_return_if_fail (G_IS_TASK (task));
+
+  then = g_new0 (ConnectThen, 1);
+  then->task = task;
+  then->func = func;
+  ferry_cli_context_connect_async (self, g_task_get_cancellable (task), on_connected_then_cb, then);
+}
+
 /* Closing */
 
 static void

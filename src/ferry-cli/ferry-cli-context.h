@@ -145,6 +145,17 @@ GPtrArray              *ferry_cli_context_connect_finish     (FerryCliContext   
                                                               GAsyncResult         *result,
                                                               GError              **error);
 
+/* What a command does once connected: @connections as
+ * ferry_cli_context_connect_finish() returns them. */
+typedef void (*FerryCliConnectedFunc) (GTask     *task,
+                                       GPtrArray *connections);
+
+/* ferry_cli_context_connect_async() for a command's @task (transfer full;
+ * its cancellable), then @func; a failure to connect completes @task. */
+void                    ferry_cli_context_connect_then       (FerryCliContext      *self,
+                                                              GTask                *task,
+                                                              FerryCliConnectedFunc func);
+
 /* The demo's servers without connecting (servers list --demo). */
 GPtrArray              *ferry_cli_context_dup_demo_servers   (FerryCliContext      *self,
                                                               GError              **error);

@@ -307,21 +307,16 @@ ferry_cli_history_run_async (FerryCliContext     *context,
 /* put-back */
 
 static void
-on_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_connected_cb (GTask     *task,
+                 GPtrArray *connections)
 {
-  g_autoptr(GTask) task = user_data;
-  FerryCliContext *context = FERRY_CLI_CONTEXT (object);
   History *history = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GPtrArray) plans = NULL;
-  FerryHistory *journal;
-  GPtrArray *connections;
+  FerryHistory *journal = ferry_cli_context_get_history (g_task_get_source_object (task), &error);
 
-  connections = ferry_cli_context_connect_finish (context, result, &error);
-  if (connections == NULL || !(journal = ferry_cli_context_get_history (context, &error)))
+  if (journal == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -348,26 +343,20 @@ ferry_cli_put_back_run_async (FerryCliContext     *context,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   History *history = g_new0 (History, 1);
-  const GOptionEntry options[] = {
-    { "before", 0, 0, G_OPTION_ARG_STRING, &history->since,
-      N_("Put the VMs back where they were before TIME (2025-06-01T10:00, or ago: 30m, 2h, 3d)"), N_("TIME") },
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &history->run.dry_run,
-      N_("Show the plans and the checks, move nothing"), NULL },
-    { "skip-blocked", 0, 0, G_OPTION_ARG_NONE, &history->run.skip_blocked,
-      N_("Move what can move and leave the blocked VMs where they are (exit status 1)"), NULL },
-    { "on-interrupt", 0, 0, G_OPTION_ARG_STRING, &history->run.on_interrupt,
-      N_("What Ctrl-C does to running moves: ask (on a terminal), cancel, or leave them running "
-         "(default without a terminal)"), N_("ask|cancel|leave") },
-    { NULL }
-  };
+  g_autoptr(GArray) options = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  const GOptionEntry before = {
+    "before", 0, 0, G_OPTION_ARG_STRING, &history->since,
+    N_("Put the VMs back where they were before TIME (2025-06-01T10:00, or ago: 30m, 2h, 3d)"), N_("TIME") };
 
   task = g_task_new (context, cancellable, callback, user_data);
   g_task_set_source_tag (task, ferry_cli_put_back_run_async);
   g_task_set_task_data (task, history, history_free);
 
+  g_array_append_val (options, before);
+  ferry_cli_run_options_add_entries (&history->run, N_("Show the plans and the checks, move nothing"), options);
   if (!ferry_cli_context_parse (context, _("put-back --before TIME"),
                                 _("Moves every VM that moved since TIME back to the host and SRs it had before."),
-                                options, &argc, &argv, &error) ||
+                                (GOptionEntry *) options->data, &argc, &argv, &error) ||
       !ferry_cli_run_options_check (&history->run, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -389,5 +378,5 @@ ferry_cli_put_back_run_async (FerryCliContext     *context,
       return;
     }
 
-  ferry_cli_context_connect_async (context, cancellable, on_connected_cb, g_steal_pointer (&task));
+  ferry_cli_context_connect_then (context, g_steal_pointer (&task), on_connected_cb);
 }

@@ -308,24 +308,14 @@ print_table (FerryCliKind  kind,
 }
 
 static void
-on_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_connected_cb (GTask     *task,
+                 GPtrArray *connections)
 {
-  g_autoptr(GTask) task = user_data;
-  FerryCliContext *context = FERRY_CLI_CONTEXT (object);
+  FerryCliContext *context = g_task_get_source_object (task);
   Ls *ls = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
-  GPtrArray *connections;
-
-  connections = ferry_cli_context_connect_finish (context, result, &error);
-  if (connections == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   if ((ls->pool != NULL && !(ls->pool_object = ferry_cli_find_object (connections, FERRY_CLI_KIND_POOL, ls->pool, NULL, &error))) ||
       (ls->host != NULL && !(ls->host_object = ferry_cli_find_object (connections, FERRY_CLI_KIND_HOST, ls->host, NULL, &error))) ||
@@ -459,5 +449,5 @@ ferry_cli_ls_run_async (FerryCliContext     *context,
       return;
     }
 
-  ferry_cli_context_connect_async (context, cancellable, on_connected_cb, g_steal_pointer (&task));
+  ferry_cli_context_connect_then (context, g_steal_pointer (&task), on_connected_cb);
 }

@@ -42,21 +42,16 @@ migrate_free (gpointer data)
 }
 
 static void
-on_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_connected_cb (GTask     *task,
+                 GPtrArray *connections)
 {
-  g_autoptr(GTask) task = user_data;
-  FerryCliContext *context = FERRY_CLI_CONTEXT (object);
   Migrate *migrate = g_task_get_task_data (task);
   g_autoptr(FerryCliMove) move = NULL;
   g_autoptr(GPtrArray) plans = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *connections;
 
-  connections = ferry_cli_context_connect_finish (context, result, &error);
-  if (connections == NULL ||
-      !(move = ferry_cli_move_resolve (&migrate->move, connections, &error)))
+  move = ferry_cli_move_resolve (&migrate->move, connections, &error);
+  if (move == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -123,15 +118,6 @@ run_form (FerryCliContext     *context,
   g_autofree char *parameters = NULL;
   g_autofree char *command = NULL;
   Migrate *migrate = g_new0 (Migrate, 1);
-  const GOptionEntry run_entries[] = {
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &migrate->run.dry_run,
-      N_("Show the plan and the checks, move nothing"), NULL },
-    { "skip-blocked", 0, 0, G_OPTION_ARG_NONE, &migrate->run.skip_blocked,
-      N_("Move what can move and leave the blocked VMs where they are (exit status 1)"), NULL },
-    { "on-interrupt", 0, 0, G_OPTION_ARG_STRING, &migrate->run.on_interrupt,
-      N_("What Ctrl-C does to running moves: ask (on a terminal), cancel, or leave them running "
-         "(default without a terminal)"), N_("ask|cancel|leave") },
-  };
   const GOptionEntry plan_entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &migrate->run.output,
       N_("Write the plan (JSON, for “ferry-cli apply”) to FILE; - for standard output"), N_("FILE") },
@@ -151,7 +137,7 @@ run_form (FerryCliContext     *context,
   if (plan)
     g_array_append_vals (entries, plan_entries, G_N_ELEMENTS (plan_entries));
   else
-    g_array_append_vals (entries, run_entries, G_N_ELEMENTS (run_entries));
+    ferry_cli_run_options_add_entries (&migrate->run, N_("Show the plan and the checks, move nothing"), entries);
 
   command = plan ? g_strdup_printf ("plan %s", form->name) : g_strdup (form->name);
   parameters = g_strdup_printf ("%s %s", command, _(form->parameters));
@@ -172,7 +158,7 @@ run_form (FerryCliContext     *context,
       return;
     }
 
-  ferry_cli_context_connect_async (context, cancellable, on_connected_cb, g_steal_pointer (&task));
+  ferry_cli_context_connect_then (context, g_steal_pointer (&task), on_connected_cb);
 }
 
 void

@@ -740,9 +740,9 @@ ferry_cli_severity_name (FerryCheckSeverity severity)
     }
 }
 
-void
-ferry_cli_json_add_finding (JsonBuilder *builder,
-                            FerryCheck  *finding)
+static void
+add_finding (JsonBuilder *builder,
+             FerryCheck  *finding)
 {
   json_builder_begin_object (builder);
   ferry_cli_json_add_string (builder, "rule", ferry_check_get_rule_id (finding));
@@ -758,6 +758,17 @@ ferry_cli_json_add_finding (JsonBuilder *builder,
   json_builder_end_array (builder);
   ferry_cli_json_add_string (builder, "xapi_error", ferry_check_get_xapi_error (finding));
   json_builder_end_object (builder);
+}
+
+void
+ferry_cli_json_add_findings (JsonBuilder *builder,
+                             GPtrArray   *findings)
+{
+  json_builder_set_member_name (builder, "findings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    add_finding (builder, g_ptr_array_index (findings, i));
+  json_builder_end_array (builder);
 }
 
 static FerryCliStyle

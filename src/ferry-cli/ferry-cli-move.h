@@ -105,9 +105,10 @@ void          ferry_cli_json_add_operation   (JsonBuilder               *builder
                                               const char                *member,
                                               FerryOperation             operation);
 const char   *ferry_cli_severity_name        (FerryCheckSeverity         severity);
-/* The finding shape of ferry-cli.1 (check, plan and the runs). */
-void          ferry_cli_json_add_finding     (JsonBuilder               *builder,
-                                              FerryCheck                *finding);
+/* The "findings" member: @findings (FerryCheck, or NULL: none) in the
+ * finding shape of ferry-cli.1 (check, plan and the runs). */
+void          ferry_cli_json_add_findings    (JsonBuilder               *builder,
+                                              GPtrArray                 *findings);
 /* The findings table (RULE SEVERITY VM REASON, remedies under them). */
 void          ferry_cli_print_findings       (GPtrArray                 *findings,
                                               gboolean                   color);

@@ -62,6 +62,23 @@ parse_interrupt (const char         *text,
   return TRUE;
 }
 
+void
+ferry_cli_run_options_add_entries (FerryCliRunOptions *options,
+                                   const char         *dry_run_help,
+                                   GArray             *entries)
+{
+  const GOptionEntry run_entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &options->dry_run, dry_run_help, NULL },
+    { "skip-blocked", 0, 0, G_OPTION_ARG_NONE, &options->skip_blocked,
+      N_("Move what can move and leave the blocked VMs where they are (exit status 1)"), NULL },
+    { "on-interrupt", 0, 0, G_OPTION_ARG_STRING, &options->on_interrupt,
+      N_("What Ctrl-C does to running moves: ask (on a terminal), cancel, or leave them running "
+         "(default without a terminal)"), N_("ask|cancel|leave") },
+  };
+
+  g_array_append_vals (entries, run_entries, G_N_ELEMENTS (run_entries));
+}
+
 gboolean
 ferry_cli_run_options_check (FerryCliRunOptions  *options,
                              GError             **error)
@@ -715,11 +732,7 @@ finish (Run *run)
       for (guint i = 0; i < run->shown->len; i++)
         add_job (builder, g_ptr_array_index (run->shown, i));
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "findings");
-      json_builder_begin_array (builder);
-      for (guint i = 0; run->findings != NULL && i < run->findings->len; i++)
-        ferry_cli_json_add_finding (builder, g_ptr_array_index (run->findings, i));
-      json_builder_end_array (builder);
+      ferry_cli_json_add_findings (builder, run->findings);
       ferry_cli_json_print (builder);
     }
   else
@@ -1055,11 +1068,7 @@ print_plans (GTask              *task,
       for (guint i = 0; i < plans->len; i++)
         add_plan_json (builder, g_ptr_array_index (plans, i));
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "findings");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < findings->len; i++)
-        ferry_cli_json_add_finding (builder, g_ptr_array_index (findings, i));
-      json_builder_end_array (builder);
+      ferry_cli_json_add_findings (builder, findings);
       ferry_cli_json_add_string (builder, "output", options->output);
       ferry_cli_json_add_string (builder, "xe", xe);
       ferry_cli_json_print (builder);
@@ -1119,11 +1128,7 @@ print_blocked (GTask     *task,
       json_builder_set_member_name (builder, "jobs");
       json_builder_begin_array (builder);
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "findings");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < findings->len; i++)
-        ferry_cli_json_add_finding (builder, g_ptr_array_index (findings, i));
-      json_builder_end_array (builder);
+      ferry_cli_json_add_findings (builder, findings);
       ferry_cli_json_print (builder);
     }
   else

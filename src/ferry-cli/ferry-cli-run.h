@@ -40,6 +40,11 @@ typedef struct
 } FerryCliRunOptions;
 
 void     ferry_cli_run_options_clear (FerryCliRunOptions *options);
+/* Appends --dry-run (@dry_run_help, an N_() string), --skip-blocked and
+ * --on-interrupt, which fill @options, to @entries (of GOptionEntry). */
+void     ferry_cli_run_options_add_entries (FerryCliRunOptions *options,
+                                            const char         *dry_run_help,
+                                            GArray             *entries);
 /* Checks the option values. */
 gboolean ferry_cli_run_options_check (FerryCliRunOptions *options,
                                       GError            **error);

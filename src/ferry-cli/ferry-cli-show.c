@@ -34,25 +34,15 @@ show_free (gpointer data)
 }
 
 static void
-on_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_connected_cb (GTask     *task,
+                 GPtrArray *connections)
 {
-  g_autoptr(GTask) task = user_data;
-  FerryCliContext *context = FERRY_CLI_CONTEXT (object);
+  FerryCliContext *context = g_task_get_source_object (task);
   Show *show = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
-  GPtrArray *connections;
   FerryObject *found;
-
-  connections = ferry_cli_context_connect_finish (context, result, &error);
-  if (connections == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   found = ferry_cli_find_object (connections, show->kind, show->name, NULL, &error);
   if (found == NULL)
@@ -123,5 +113,5 @@ ferry_cli_show_run_async (FerryCliContext     *context,
       return;
     }
 
-  ferry_cli_context_connect_async (context, cancellable, on_connected_cb, g_steal_pointer (&task));
+  ferry_cli_context_connect_then (context, g_steal_pointer (&task), on_connected_cb);
 }

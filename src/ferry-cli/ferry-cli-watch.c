@@ -35,21 +35,11 @@ watch_free (gpointer data)
 }
 
 static void
-on_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_connected_cb (GTask     *task,
+                 GPtrArray *connections)
 {
-  g_autoptr(GTask) task = user_data;
   Watch *watch = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  GPtrArray *connections;
 
-  connections = ferry_cli_context_connect_finish (FERRY_CLI_CONTEXT (object), result, &error);
-  if (connections == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   ferry_cli_run_journal (task, connections, (const char * const *) watch->selectors, watch->cancel);
 }
 
@@ -109,7 +99,7 @@ run (FerryCliContext     *context,
         }
     }
 
-  ferry_cli_context_connect_async (context, cancellable, on_connected_cb, g_steal_pointer (&task));
+  ferry_cli_context_connect_then (context, g_steal_pointer (&task), on_connected_cb);
 }
 
 void

@@ -546,21 +546,23 @@ raw_import_free (RawImport *raw)
 
 static void raw_import_read (RawImport *raw);
 
-static void
-raw_import_finish (RawImport *raw)
+/* The end of an import's body: the task succeeds with the new VM, or
+ * fails with the reader's error (also returned). */
+static gboolean
+complete_import (Transfer  *transfer,
+                 GError   **error)
 {
-  Transfer *transfer = raw->transfer;
   FerrySimDb *db = ferry_sim_pool_get_db (transfer->pool);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *result = NULL;
   g_autofree char *verified = NULL;
   FerrySimRow *task, *vm;
 
-  if (!ferry_sim_xva_reader_finish (transfer->reader, &error))
+  if (!ferry_sim_xva_reader_finish (transfer->reader, &local_error))
     {
-      import_failed (transfer, error);
-      raw_import_free (raw);
-      return;
+      import_failed (transfer, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
   vm = ferry_sim_db_lookup_in (db, "VM", ferry_sim_xva_reader_get_vm_ref (transfer->reader));
   if (vm != NULL)
@@ -573,6 +575,13 @@ raw_import_finish (RawImport *raw)
                             ferry_sim_xva_reader_get_vm_ref (transfer->reader));
   ferry_sim_ops_task_set_progress (db, transfer->task_ref, 1.0);
   finish_task (transfer, result, NULL);
+  return TRUE;
+}
+
+static void
+raw_import_finish (RawImport *raw)
+{
+  complete_import (raw->transfer, NULL);
   raw_import_free (raw);
 }
 
@@ -804,11 +813,7 @@ handle_import (FerrySimPool      *pool,
                SoupServerMessage *msg)
 {
   Transfer *transfer = g_object_get_data (G_OBJECT (msg), "ferry-sim-transfer");
-  FerrySimDb *db = ferry_sim_pool_get_db (pool);
   g_autoptr(GError) error = NULL;
-  g_autofree char *result = NULL;
-  g_autofree char *verified = NULL;
-  FerrySimRow *task, *vm;
 
   if (transfer == NULL)
     {
@@ -820,24 +825,11 @@ handle_import (FerrySimPool      *pool,
       soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
       return;
     }
-  if (!ferry_sim_xva_reader_finish (transfer->reader, &error))
+  if (!complete_import (transfer, &error))
     {
-      import_failed (transfer, error);
       reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error);
       return;
     }
-
-  vm = ferry_sim_db_lookup_in (db, "VM", ferry_sim_xva_reader_get_vm_ref (transfer->reader));
-  if (vm != NULL)
-    ferry_sim_lifecycle_refresh_vm (db, vm);
-  task = ferry_sim_db_lookup_in (db, "task", transfer->task_ref);
-  verified = g_strdup_printf ("%" G_GINT64_FORMAT, ferry_sim_xva_reader_get_verified (transfer->reader));
-  if (task != NULL)
-    ferry_sim_db_map_set (db, task, "other_config", "sim_verified_bytes", verified);
-  result = g_strdup_printf ("<value><array><data><value>%s</value></data></array></value>",
-                            ferry_sim_xva_reader_get_vm_ref (transfer->reader));
-  ferry_sim_ops_task_set_progress (db, transfer->task_ref, 1.0);
-  finish_task (transfer, result, NULL);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
 }
 

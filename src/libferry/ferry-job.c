@@ -2230,7 +2230,7 @@ on_relayed_cb (GObject      *object,
 static void
 run_relay (FerryJob *self)
 {
-  const char *sr_uuid = NULL;
+  const char *sr_uuid;
   const char *sr_ref;
   g_autofree char *obstacle = NULL;
 
@@ -2250,13 +2250,7 @@ run_relay (FerryJob *self)
       return;
     }
   /* One SR for all disks (an import takes one SR). */
-  for (guint i = 0; i < ferry_plan_item_get_n_disks (self->item) && sr_uuid == NULL; i++)
-    {
-      const FerryPlanDisk *disk = ferry_plan_item_get_disk (self->item, i);
-
-      if (disk->snapshot_of == NULL && disk->to_sr_uuid != NULL)
-        sr_uuid = disk->to_sr_uuid;
-    }
+  sr_uuid = _ferry_plan_item_get_relay_sr_uuid (self->item);
   sr_ref = sr_uuid ? ref_of (self->dst, FERRY_TYPE_SR, sr_uuid) : NULL;
   if (sr_ref == NULL)
     {

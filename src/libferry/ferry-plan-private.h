@@ -78,6 +78,8 @@ JsonNode        *_ferry_plan_item_to_json      (FerryPlanItem *item);
 /* Why @item cannot go through this computer (a relay imports every disk
  * into one SR), translated; NULL when it can. */
 char            *_ferry_plan_item_dup_relay_obstacle (FerryPlanItem *item);
+/* The SR a relay imports into: the first disk's (not a snapshot's). */
+const char      *_ferry_plan_item_get_relay_sr_uuid (FerryPlanItem *item);
 /* The job found the pools cannot reach each other and relays the VM. */
 void             _ferry_plan_item_set_relay    (FerryPlanItem *item,
                                                 gboolean       relay);

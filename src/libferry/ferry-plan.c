@@ -637,6 +637,21 @@ _ferry_plan_item_dup_relay_obstacle (FerryPlanItem *self)
                           self->vm_name, uuids->len, list);
 }
 
+const char *
+_ferry_plan_item_get_relay_sr_uuid (FerryPlanItem *self)
+{
+  g_return_val_if_fail (FERRY_IS_PLAN_ITEM (self), NULL);
+
+  for (guint i = 0; i < self->disks->len; i++)
+    {
+      const FerryPlanDisk *disk = g_ptr_array_index (self->disks, i);
+
+      if (disk->snapshot_of == NULL && disk->to_sr_uuid != NULL)
+        return disk->to_sr_uuid;
+    }
+  return NULL;
+}
+
 void
 _ferry_plan_item_set_relay (FerryPlanItem *self,
                             gboolean       relay)

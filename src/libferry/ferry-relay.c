@@ -1060,6 +1060,15 @@ on_dst_record_cb (GObject      *object,
   read_disks (self, self->dst, self->dst_vm_record, dst_disks_read);
 }
 
+/* The import is done: read what it made (self->dst_vm_ref). */
+static void
+verify_copy (FerryRelay *self)
+{
+  set_phase (self, _("Verifying the copy on the destination"));
+  ferry_connection_call_async (self->dst, "VM.get_record", g_variant_new ("(s)", self->dst_vm_ref),
+                               FERRY_CALL_IDEMPOTENT, self->cancellable, on_dst_record_cb, g_object_ref (self));
+}
+
 /* The ref in a text. */
 static char *
 parse_vm_ref (const char *result)
@@ -1102,9 +1111,7 @@ on_import_done_cb (GObject      *object,
                                        _("The import ended without naming the new VM")));
       return;
     }
-  set_phase (self, _("Verifying the copy on the destination"));
-  ferry_connection_call_async (self->dst, "VM.get_record", g_variant_new ("(s)", self->dst_vm_ref),
-                               FERRY_CALL_IDEMPOTENT, self->cancellable, on_dst_record_cb, g_object_ref (self));
+  verify_copy (self);
 }
 
 static void
@@ -1123,9 +1130,7 @@ on_import_record_now_cb (GObject      *object,
       self->dst_vm_ref = parse_vm_ref (json_string (record, "result"));
       if (self->dst_vm_ref != NULL)
         {
-          set_phase (self, _("Verifying the copy on the destination"));
-          ferry_connection_call_async (self->dst, "VM.get_record", g_variant_new ("(s)", self->dst_vm_ref),
-                                       FERRY_CALL_IDEMPOTENT, self->cancellable, on_dst_record_cb, g_object_ref (self));
+          verify_copy (self);
           return;
         }
     }

@@ -69,13 +69,10 @@ append_relay (GString       *out,
   const char *vm = ferry_plan_item_get_vm_uuid (item);
   const char *dst = ferry_plan_get_destination_address (plan) ? ferry_plan_get_destination_address (plan)
                                                               : "DESTINATION-ADDRESS";
-  const char *sr = NULL;
+  const char *sr = _ferry_plan_item_get_relay_sr_uuid (item);
   g_autofree char *file = g_strdup_printf ("%s.xva", vm);
   g_autofree char *remote = NULL;
 
-  for (guint i = 0; i < ferry_plan_item_get_n_disks (item) && sr == NULL; i++)
-    if (ferry_plan_item_get_disk (item, i)->snapshot_of == NULL)
-      sr = ferry_plan_item_get_disk (item, i)->to_sr_uuid;
   remote = g_strdup_printf ("xe -s %s -u root -pw \"$FERRY_REMOTE_PASSWORD\"", dst);
 
   append_comment (out, _("Through this computer: the pools cannot reach each other, so the halted VM is "

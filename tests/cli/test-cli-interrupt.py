@@ -52,26 +52,26 @@ class Interrupt(CliTestCase):
         run.read_until("%")
         return run
 
+    def interrupt(self, run, answer):
+        """Ctrl-C, then @answer to the question; the output of the interrupted run."""
+        os.kill(run.pid, signal.SIGINT)
+        run.read_until("Cancel or leave? [c/l]")
+        run.write(answer + "\n")
+        status, output = run.finish(60)
+        self.assertEqual(status, INTERRUPTED, output)
+        return output
+
     def test_ctrl_c_then_cancel_cancels_the_server_task(self):
         run = self.start_on_pty()
         self.assertEqual(self.where(), "legacy-01 moving")
-        os.kill(run.pid, signal.SIGINT)
-        run.read_until("Cancel or leave? [c/l]")
-        run.write("c\n")
-        status, output = run.finish(60)
-        self.assertEqual(status, INTERRUPTED, output)
+        output = self.interrupt(run, "c")
         self.assertIn("legacy-web: cancelled", output)
         self.assertEqual(self.where(), "legacy-01", "the VM stays where it was")
         history = self.cli_json("history")
         self.assertEqual([(e["vm"]["name"], e["outcome"]) for e in history["entries"]], [("legacy-web", "cancelled")])
 
     def test_ctrl_c_then_leave_keeps_it_running_and_watch_finishes_it(self):
-        run = self.start_on_pty()
-        os.kill(run.pid, signal.SIGINT)
-        run.read_until("Cancel or leave? [c/l]")
-        run.write("l\n")
-        status, output = run.finish(60)
-        self.assertEqual(status, INTERRUPTED, output)
+        output = self.interrupt(self.start_on_pty(), "l")
         self.assertIn("Left running on the servers: legacy-web", output)
         self.assertEqual(self.where(), "legacy-01 moving", "the server task goes on")
         entry = self.cli_json("history")["entries"][0]

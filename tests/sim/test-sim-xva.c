@@ -75,6 +75,13 @@ export_vm (FerrySimPool *pool,
   return out;
 }
 
+/* A reader that imports into @dst's B-NFS. */
+static FerrySimXvaReader *
+new_reader (FerrySimPool *dst)
+{
+  return ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
+}
+
 /* Feeds @data in pieces of odd sizes, as a network would. */
 static gboolean
 import_bytes (FerrySimXvaReader *reader,
@@ -88,6 +95,23 @@ import_bytes (FerrySimXvaReader *reader,
     if (!ferry_sim_xva_reader_feed (reader, data + off, MIN (step, length - off), error))
       return FALSE;
   return ferry_sim_xva_reader_finish (reader, error);
+}
+
+/* Imports @length bytes of @data into @dst, which must fail and, once
+ * aborted, leave no VM; returns the failure's description. */
+static GStrv
+import_failure (FerrySimPool *dst,
+                const guint8 *data,
+                gsize         length)
+{
+  FerrySimXvaReader *reader = new_reader (dst);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (import_bytes (reader, data, length, &error));
+  ferry_sim_xva_reader_abort (reader);
+  g_assert_null (find_row (dst, "VM", "v"));
+  ferry_sim_xva_reader_free (reader);
+  return ferry_sim_failure_description (error);
 }
 
 static void
@@ -176,7 +200,7 @@ test_gzip (void)
   g_autofree guint8 *out = g_malloc (xva->len + 65536);
   gsize read = 0, written = 0;
   FerrySimPool *dst = g_ptr_array_index (pools, 1);
-  FerrySimXvaReader *reader = ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
+  FerrySimXvaReader *reader = new_reader (dst);
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (g_converter_convert (gzip, xva->data, xva->len, out, xva->len + 65536,
@@ -193,19 +217,11 @@ test_corrupt (void)
 {
   g_autoptr(GPtrArray) pools = load_pools ();
   g_autoptr(GByteArray) xva = export_vm (g_ptr_array_index (pools, 0), TRUE);
-  FerrySimPool *dst = g_ptr_array_index (pools, 1);
-  FerrySimXvaReader *reader = ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) description = NULL;
+  g_auto(GStrv) description = import_failure (g_ptr_array_index (pools, 1), xva->data, xva->len);
 
-  g_assert_false (import_bytes (reader, xva->data, xva->len, &error));
-  description = ferry_sim_failure_description (error);
   g_assert_cmpstr (description[0], ==, "IMPORT_ERROR_GENERIC");
   g_assert_true (g_str_has_prefix (description[1], "Block Ref:"));
   g_assert_nonnull (strstr (description[1], "checksum failed: original = "));
-  ferry_sim_xva_reader_abort (reader);
-  g_assert_null (find_row (dst, "VM", "v"));
-  ferry_sim_xva_reader_free (reader);
 }
 
 static void
@@ -214,23 +230,17 @@ test_truncated (void)
   g_autoptr(GPtrArray) pools = load_pools ();
   g_autoptr(GByteArray) xva = export_vm (g_ptr_array_index (pools, 0), FALSE);
   FerrySimPool *dst = g_ptr_array_index (pools, 1);
-  FerrySimXvaReader *reader = ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
+  FerrySimXvaReader *reader;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) description = NULL;
+  g_auto(GStrv) description = import_failure (dst, xva->data, xva->len / 2);
 
-  g_assert_false (import_bytes (reader, xva->data, xva->len / 2, &error));
-  description = ferry_sim_failure_description (error);
   g_assert_cmpstr (description[0], ==, "IMPORT_ERROR_PREMATURE_EOF");
-  ferry_sim_xva_reader_abort (reader);
-  g_assert_null (find_row (dst, "VM", "v"));
-  ferry_sim_xva_reader_free (reader);
 
   /* Not an XVA at all. */
-  reader = ferry_sim_xva_reader_new (dst, find_row (dst, "SR", "B-NFS")->ref, FALSE);
+  reader = new_reader (dst);
   {
     guint8 header[512];
 
-    g_clear_error (&error);
     ferry_sim_tar_header (header, "something.txt", 3);
     g_assert_false (ferry_sim_xva_reader_feed (reader, header, sizeof header, &error));
     g_clear_pointer (&description, g_strfreev);
@@ -265,63 +275,6 @@ first_ref (const char *url,
   return g_strdup (json_array_get_string_element (json_node_get_array (refs), 0));
 }
 
-static void
-test_wire (void)
-{
-  FerrySimTestServer *server = ferry_sim_test_server_start (make_world, NULL);
-  g_autofree char *a = ferry_sim_test_server_dup_master_url (server, "A", FALSE);
-  g_autofree char *b = ferry_sim_test_server_dup_master_url (server, "B", FALSE);
-  g_autofree char *sa = ferry_sim_test_login (a);
-  g_autofree char *sb = ferry_sim_test_login (b);
-  g_autofree char *vm = first_ref (a, "VM.get_by_name_label", sa, "v");
-  g_autofree char *sr = first_ref (b, "SR.get_by_name_label", sb, "B-NFS");
-  g_autofree char *task_params = g_strdup_printf ("[\"%s\", \"import\", \"\"]", sb);
-  g_autoptr(JsonNode) task = ferry_sim_test_jsonrpc_result (b, "task.create", task_params);
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *bad = g_strdup_printf ("%sexport?session_id=OpaqueRef:nope&ref=%s", a, vm);
-  g_autofree char *get = g_strdup_printf ("%sexport?session_id=%s&ref=%s&use_compression=gzip", a, sa, vm);
-  g_autofree char *put = NULL;
-  g_autofree char *record_params = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(JsonNode) record = NULL;
-
-  /* No session: HTTP 401, as Xapi_http.assert_credentials_ok. */
-  msg = soup_message_new ("GET", bad);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_UNAUTHORIZED);
-  g_clear_object (&msg);
-  g_clear_pointer (&body, g_bytes_unref);
-
-  msg = soup_message_new ("GET", get);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
-  g_assert_cmpint (soup_message_headers_get_encoding (soup_message_get_response_headers (msg)), ==, SOUP_ENCODING_CHUNKED);
-  /* gzip magic */
-  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (body, NULL))[0], ==, 0x1f);
-  g_clear_object (&msg);
-
-  put = g_strdup_printf ("%simport?session_id=%s&sr_id=%s&task_id=%s", b, sb, sr, json_node_get_string (task));
-  msg = soup_message_new ("PUT", put);
-  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
-  reply = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
-
-  record_params = g_strdup_printf ("[\"%s\", \"%s\"]", sb, json_node_get_string (task));
-  record = ferry_sim_test_jsonrpc_result (b, "task.get_record", record_params);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (record), "status"), ==, "success");
-  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (record), "result"), "OpaqueRef:"));
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (record), "other_config"),
-                                                  "sim_verified_bytes"), ==, "7791456");
-
-  ferry_sim_test_server_stop (server);
-}
-
 static JsonObject *
 task_record (const char *url,
              const char *session,
@@ -345,6 +298,88 @@ new_task (const char *url,
   return g_strdup (json_node_get_string (task));
 }
 
+/* Both pools served, logged in to each: VM v of A, SR B-NFS of B. */
+typedef struct
+{
+  FerrySimTestServer *server;
+  char               *a, *b;     /* the masters' URLs */
+  char               *sa, *sb;   /* sessions */
+  char               *vm, *sr;
+} Wire;
+
+static void
+wire_setup (Wire          *w,
+            gconstpointer  data)
+{
+  w->server = ferry_sim_test_server_start (make_world, NULL);
+  w->a = ferry_sim_test_server_dup_master_url (w->server, "A", FALSE);
+  w->b = ferry_sim_test_server_dup_master_url (w->server, "B", FALSE);
+  w->sa = ferry_sim_test_login (w->a);
+  w->sb = ferry_sim_test_login (w->b);
+  w->vm = first_ref (w->a, "VM.get_by_name_label", w->sa, "v");
+  w->sr = first_ref (w->b, "SR.get_by_name_label", w->sb, "B-NFS");
+}
+
+static void
+wire_teardown (Wire          *w,
+               gconstpointer  data)
+{
+  ferry_sim_test_server_stop (w->server);
+  g_free (w->a);
+  g_free (w->b);
+  g_free (w->sa);
+  g_free (w->sb);
+  g_free (w->vm);
+  g_free (w->sr);
+}
+
+static void
+test_wire (Wire          *w,
+           gconstpointer  data)
+{
+  const char *a = w->a, *b = w->b, *sa = w->sa, *sb = w->sb, *vm = w->vm, *sr = w->sr;
+  g_autofree char *task = new_task (b, sb);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = g_strdup_printf ("%sexport?session_id=OpaqueRef:nope&ref=%s", a, vm);
+  g_autofree char *get = g_strdup_printf ("%sexport?session_id=%s&ref=%s&use_compression=gzip", a, sa, vm);
+  g_autofree char *put = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonObject) record = NULL;
+
+  /* No session: HTTP 401, as Xapi_http.assert_credentials_ok. */
+  msg = soup_message_new ("GET", bad);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_UNAUTHORIZED);
+  g_clear_object (&msg);
+  g_clear_pointer (&body, g_bytes_unref);
+
+  msg = soup_message_new ("GET", get);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_cmpint (soup_message_headers_get_encoding (soup_message_get_response_headers (msg)), ==, SOUP_ENCODING_CHUNKED);
+  /* gzip magic */
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (body, NULL))[0], ==, 0x1f);
+  g_clear_object (&msg);
+
+  put = g_strdup_printf ("%simport?session_id=%s&sr_id=%s&task_id=%s", b, sb, sr, task);
+  msg = soup_message_new ("PUT", put);
+  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+
+  record = task_record (b, sb, task);
+  g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "success");
+  g_assert_nonnull (strstr (json_object_get_string_member (record, "result"), "OpaqueRef:"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "other_config"),
+                                                  "sim_verified_bytes"), ==, "7791456");
+}
+
 static GBytes *
 export_over_http (const char *url,
                   const char *session,
@@ -364,15 +399,10 @@ export_over_http (const char *url,
 /* An import without Content-Length, read to the end of the connection
  * (as xapi's import.ml does); a chunked one is refused. */
 static void
-test_wire_unsized (void)
+test_wire_unsized (Wire          *w,
+                   gconstpointer  test_data)
 {
-  FerrySimTestServer *server = ferry_sim_test_server_start (make_world, NULL);
-  g_autofree char *a = ferry_sim_test_server_dup_master_url (server, "A", FALSE);
-  g_autofree char *b = ferry_sim_test_server_dup_master_url (server, "B", FALSE);
-  g_autofree char *sa = ferry_sim_test_login (a);
-  g_autofree char *sb = ferry_sim_test_login (b);
-  g_autofree char *vm = first_ref (a, "VM.get_by_name_label", sa, "v");
-  g_autofree char *sr = first_ref (b, "SR.get_by_name_label", sb, "B-NFS");
+  const char *a = w->a, *b = w->b, *sa = w->sa, *sb = w->sb, *vm = w->vm, *sr = w->sr;
   g_autofree char *task = new_task (b, sb);
   g_autofree char *chunked_task = new_task (b, sb);
   g_autoptr(GBytes) xva = export_over_http (a, sa, vm);
@@ -432,8 +462,6 @@ test_wire_unsized (void)
   g_assert_cmpstr (json_object_get_string_member (refused, "status"), ==, "failure");
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (refused, "error_info"), 0), ==,
                    "IMPORT_ERROR_CANNOT_HANDLE_CHUNKED");
-
-  ferry_sim_test_server_stop (server);
 }
 
 int
@@ -447,7 +475,7 @@ main (int   argc,
   g_test_add_func ("/sim/xva/gzip", test_gzip);
   g_test_add_func ("/sim/xva/corrupt-block", test_corrupt);
   g_test_add_func ("/sim/xva/truncated", test_truncated);
-  g_test_add_func ("/sim/transfer/wire", test_wire);
-  g_test_add_func ("/sim/transfer/wire-unsized", test_wire_unsized);
+  g_test_add ("/sim/transfer/wire", Wire, NULL, wire_setup, test_wire, wire_teardown);
+  g_test_add ("/sim/transfer/wire-unsized", Wire, NULL, wire_setup, test_wire_unsized, wire_teardown);
   return g_test_run ();
 }
