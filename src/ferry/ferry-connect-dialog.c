@@ -1,10 +1,11 @@
 /* ferry-connect-dialog.c
  *
- * The dialog first logs in with a throw-away connection that does not
- * download anything, so that a wrong password or an unknown host fails
- * here, in plain words, and nothing is saved. Only then is the server
- * added to the manager (or its saved connection given the new password)
- * and opened for real; its state then shows in the tree.
+ * A new server: the dialog opens a connection of its own, so that a wrong
+ * password, an unknown host or a web server that is not xapi fails here, in
+ * plain words, and nothing is saved. Once logged in, the manager takes that
+ * very connection over (one login, no second session); its state then shows
+ * in the tree. A saved server (or one typed again) is logged in to with the
+ * new password where it is, in the manager.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,9 +39,10 @@ struct _FerryConnectDialog
   /* Owned references */
   FerryConnectionManager *manager;
   FerryConnection        *existing;
-  FerryConnection        *probe;
+  FerryConnection        *connection;  /* logging in */
   GCancellable           *cancellable;
   gboolean                busy;
+  gboolean                adopt;       /* @connection is new: the manager takes it on success */
 };
 
 enum {
@@ -106,26 +108,14 @@ show_error (FerryConnectDialog *self,
 }
 
 static gboolean
-on_probe_trust_request_cb (FerryConnection    *connection,
-                           FerryTrustRequest  *request,
-                           FerryConnectDialog *self)
+on_trust_request_cb (FerryConnection    *connection,
+                     FerryTrustRequest  *request,
+                     FerryConnectDialog *self)
 {
   FerryTrustDialog *dialog = ferry_trust_dialog_new_for_request (GTK_WINDOW (self), request);
 
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;
-}
-
-static void
-on_opened_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* The tree shows how it went. */
-  if (!ferry_connection_open_finish (FERRY_CONNECTION (object), result, &error))
-    g_debug ("Could not open %s: %s", ferry_connection_get_address (FERRY_CONNECTION (object)), error->message);
 }
 
 static void
@@ -142,31 +132,52 @@ on_credentials_done_cb (GObject      *object,
 }
 
 static void
-on_probe_closed_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_closed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   ferry_connection_close_finish (FERRY_CONNECTION (object), result, NULL);
 }
 
+/* Lets go of the connection logging in; a new one nobody took is closed. */
 static void
-on_probe_opened_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+drop_connection (FerryConnectDialog *self)
+{
+  g_autoptr(FerryConnection) connection = g_steal_pointer (&self->connection);
+
+  if (connection == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (connection, on_trust_request_cb, self);
+  if (self->adopt)
+    ferry_connection_close_async (connection, NULL, on_closed_cb, NULL);
+  self->adopt = FALSE;
+}
+
+/* The trust dialog replaced the pin of the refused certificate: log in again. */
+static gboolean
+on_replaced_cb (FerryTrustDialog   *dialog,
+                FerryConnection    *connection,
+                FerryConnectDialog *self)
+{
+  ferry_connect_dialog_connect (self);
+  return TRUE;
+}
+
+static void
+on_opened_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(FerryConnectDialog) self = user_data;
-  FerryConnection *probe = FERRY_CONNECTION (object);
+  FerryConnection *connection = FERRY_CONNECTION (object);
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  const char *username;
   const char *password;
-  FerryConnection *connection;
 
-  if (!ferry_connection_open_finish (probe, result, &error))
+  if (!ferry_connection_open_finish (connection, result, &error))
     {
       g_autofree char *text = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || connection != self->connection)
         return;
 
       g_debug ("Login failed: %s", error->message);
@@ -174,39 +185,32 @@ on_probe_opened_cb (GObject      *object,
       text = ferry_describe_connection_error (error);
       show_error (self, text);
 
-      if (g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_CHANGED))
+      /* A saved connection's refusal is the window's to warn about. */
+      if (g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_CHANGED) && self->adopt)
         {
-          FerryTrustDialog *dialog = ferry_trust_dialog_new_for_changed (GTK_WINDOW (self), probe);
+          FerryTrustDialog *dialog = ferry_trust_dialog_new_for_changed (GTK_WINDOW (self), connection);
 
+          g_signal_connect_object (dialog, "replaced", G_CALLBACK (on_replaced_cb), self, 0);
           gtk_window_present (GTK_WINDOW (dialog));
         }
       else if (g_error_matches (error, FERRY_XAPI_ERROR, FERRY_XAPI_ERROR_SESSION_AUTHENTICATION_FAILED))
         gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
-      else
+      else if (self->existing == NULL)
         gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
-      g_clear_object (&self->probe);
+      drop_connection (self);
       return;
     }
 
-  ferry_connection_close_async (probe, NULL, on_probe_closed_cb, NULL);
-  g_clear_object (&self->probe);
+  if (connection != self->connection)
+    return;
 
-  address = dup_address (self);
-  username = field (self->user_row);
+  /* Logged in: the manager takes this very connection over. */
+  g_signal_handlers_disconnect_by_func (connection, on_trust_request_cb, self);
+  if (self->adopt)
+    ferry_connection_manager_add_connection (self->manager, connection);
+  self->adopt = FALSE;
+
   password = field (self->password_row);
-
-  connection = self->existing;
-  if (connection == NULL)
-    connection = ferry_connection_manager_find (self->manager, address, username);
-  if (connection == NULL)
-    connection = ferry_connection_manager_add (self->manager, address, username,
-                                               g_str_has_prefix (address, "http://") ? FERRY_TRANSPORT_HTTP
-                                                                                     : FERRY_TRANSPORT_HTTPS);
-  ferry_connection_set_password (connection, password);
-  if (ferry_connection_get_state (connection) == FERRY_CONNECTION_STATE_DISCONNECTED ||
-      ferry_connection_get_state (connection) == FERRY_CONNECTION_STATE_FAILED)
-    ferry_connection_open_async (connection, NULL, on_opened_cb, NULL);
-
   if (gtk_switch_get_active (self->remember_switch))
     ferry_credentials_store_async (ferry_connection_get_address (connection),
                                    ferry_connection_get_username (connection), password,
@@ -217,6 +221,7 @@ on_probe_opened_cb (GObject      *object,
                                    NULL, on_credentials_done_cb, GINT_TO_POINTER (FALSE));
 
   set_busy (self, FALSE, NULL);
+  g_clear_object (&self->connection);
   g_signal_emit (self, signals [CONNECTED], 0, connection);
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -250,12 +255,7 @@ ferry_connect_dialog_dispose (GObject *object)
   FerryConnectDialog *self = FERRY_CONNECT_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->probe != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (self->probe, on_probe_trust_request_cb, self);
-      ferry_connection_close_async (self->probe, NULL, on_probe_closed_cb, NULL);
-      g_clear_object (&self->probe);
-    }
+  drop_connection (self);
 
   G_OBJECT_CLASS (ferry_connect_dialog_parent_class)->dispose (object);
 }
@@ -422,27 +422,48 @@ ferry_connect_dialog_connect (FerryConnectDialog *self)
 {
   g_autofree char *address = NULL;
   g_autofree char *status = NULL;
+  const char *username;
+  FerryConnection *saved;
 
   g_return_if_fail (FERRY_IS_CONNECT_DIALOG (self));
 
   address = dup_address (self);
-  if (self->busy || address[0] == '\0' || field (self->user_row)[0] == '\0' || field (self->password_row)[0] == '\0')
+  username = field (self->user_row);
+  if (self->busy || address[0] == '\0' || username[0] == '\0' || field (self->password_row)[0] == '\0')
     return;
 
   show_error (self, NULL);
+  drop_connection (self);
+
+  saved = self->existing ? self->existing : ferry_connection_manager_find (self->manager, address, username);
+  if (saved != NULL && ferry_connection_get_state (saved) == FERRY_CONNECTION_STATE_CONNECTED)
+    {
+      /* Nothing to do: connected already with the password it has. */
+      g_signal_emit (self, signals [CONNECTED], 0, saved);
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
   /* Translators: %s is an address */
   status = g_strdup_printf (_("Logging in to %s…"), address);
   set_busy (self, TRUE, status);
 
-  self->probe = ferry_connection_new (address, field (self->user_row),
-                                      g_str_has_prefix (address, "http://") ? FERRY_TRANSPORT_HTTP
-                                                                            : FERRY_TRANSPORT_HTTPS);
-  ferry_connection_set_events_enabled (self->probe, FALSE);
-  ferry_connection_set_password (self->probe, field (self->password_row));
-  if (self->existing != NULL)
-    ferry_connection_set_members (self->probe, ferry_connection_get_members (self->existing));
-  g_signal_connect_object (self->probe, "trust-request", G_CALLBACK (on_probe_trust_request_cb), self, 0);
-  ferry_connection_open_async (self->probe, self->cancellable, on_probe_opened_cb, g_object_ref (self));
+  if (saved != NULL)
+    {
+      /* In the manager already: its trust questions go to the window. */
+      self->connection = g_object_ref (saved);
+      self->adopt = FALSE;
+    }
+  else
+    {
+      self->connection = ferry_connection_new (address, username,
+                                               g_str_has_prefix (address, "http://") ? FERRY_TRANSPORT_HTTP
+                                                                                     : FERRY_TRANSPORT_HTTPS);
+      self->adopt = TRUE;
+      g_signal_connect_object (self->connection, "trust-request", G_CALLBACK (on_trust_request_cb), self, 0);
+    }
+  ferry_connection_set_password (self->connection, field (self->password_row));
+  ferry_connection_open_async (self->connection, self->cancellable, on_opened_cb, g_object_ref (self));
 }
 
 gboolean

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* Signals:
  * "connected" (FerryConnection *connection): the login worked; the
- *   connection is in the manager and opening. The dialog closes after it. */
+ *   connection is in the manager, connected (the one that logged in, taken
+ *   over by the manager). The dialog closes after it. */
 #define FERRY_TYPE_CONNECT_DIALOG (ferry_connect_dialog_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerryConnectDialog, ferry_connect_dialog, FERRY, CONNECT_DIALOG, AdwWindow)

@@ -2,8 +2,11 @@
  *
  * On first contact the user compares the SHA-256 fingerprint with the
  * server's and decides. A certificate that differs from the one trusted
- * before is never accepted from here: the dialog warns, and only lets the
- * user forget the old certificate after typing the server's address.
+ * before is never accepted with a click: the dialog warns, shows the old
+ * and the new fingerprint side by side, and only replaces the trusted one
+ * when the user types or pastes the new fingerprint as the server's own
+ * console shows it (XenCenter offers a plain "Accept" there; users and
+ * CP-38018 ask for a warning that cannot simply be dismissed).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,17 +36,27 @@ struct _FerryTrustDialog
   AdwActionRow      *subject_row;
   AdwActionRow      *issuer_row;
   AdwActionRow      *validity_row;
-  GtkExpander       *forget_expander;
-  GtkLabel          *forget_label;
+  GtkExpander       *replace_expander;
+  GtkLabel          *replace_label;
   AdwEntryRow       *confirm_row;
+  GtkLabel          *replace_error_label;
 
   /* Owned references */
   FerryTrustRequest *request;
   FerryTrustStore   *store;
+  FerryConnection   *connection;
   char              *host;
   char              *fingerprint;
+  char              *pinned;
   gboolean           changed;
 };
+
+enum {
+  REPLACED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FerryTrustDialog, ferry_trust_dialog, ADW_TYPE_WINDOW)
 
@@ -121,47 +134,52 @@ reject_action (GtkWidget  *widget,
   finish (FERRY_TRUST_DIALOG (widget), FALSE);
 }
 
+/* The fingerprint typed matches the one presented (any spelling). */
 static gboolean
-confirmed (FerryTrustDialog *self)
+confirmed (FerryTrustDialog *self,
+           const char       *typed)
 {
-  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
-  g_autofree char *host_only = NULL;
+  g_autofree char *normal = ferry_fingerprint_normalize (typed);
 
-  if (self->host == NULL || typed[0] == '\0')
-    return FALSE;
-  if (g_ascii_strcasecmp (typed, self->host) == 0)
-    return TRUE;
-  /* The address without the port is good enough. */
-  host_only = g_strdup (self->host);
-  if (strrchr (host_only, ':') != NULL)
-    *strrchr (host_only, ':') = '\0';
-  return g_ascii_strcasecmp (typed, host_only) == 0;
+  return normal != NULL && self->fingerprint != NULL && g_str_equal (normal, self->fingerprint);
 }
 
 static void
-forget_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
+on_reopened_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  FerryTrustDialog *self = FERRY_TRUST_DIALOG (widget);
   g_autoptr(GError) error = NULL;
 
-  if (!confirmed (self) || self->store == NULL)
-    return;
+  /* The tree shows how it went. */
+  if (!ferry_connection_open_finish (FERRY_CONNECTION (object), result, &error))
+    g_debug ("Could not connect again: %s", error->message);
+}
 
-  if (!ferry_trust_store_forget (self->store, self->host, &error))
-    {
-      gtk_label_set_label (self->forget_label, error->message);
-      return;
-    }
-  g_debug ("Forgot the certificate of %s", self->host);
-  finish (self, FALSE);
+static void
+replace_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  FerryTrustDialog *self = FERRY_TRUST_DIALOG (widget);
+
+  ferry_trust_dialog_replace (self, gtk_editable_get_text (GTK_EDITABLE (self->confirm_row)));
 }
 
 static void
 on_confirm_row_changed_cb (FerryTrustDialog *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "trust.forget", confirmed (self));
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
+  gboolean ok = confirmed (self, typed);
+  g_autofree char *normal = ferry_fingerprint_normalize (typed);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "trust.replace", ok);
+  /* A whole fingerprint that is another one: say so. */
+  if (normal != NULL && !ok)
+    ferry_set_label_text (self->replace_error_label,
+                          _("This is not the fingerprint the server presented. Do not trust it."));
+  else
+    ferry_set_label_text (self->replace_error_label, NULL);
 }
 
 static gboolean
@@ -197,8 +215,10 @@ ferry_trust_dialog_finalize (GObject *object)
   FerryTrustDialog *self = FERRY_TRUST_DIALOG (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->connection);
   g_free (self->host);
   g_free (self->fingerprint);
+  g_free (self->pinned);
 
   G_OBJECT_CLASS (ferry_trust_dialog_parent_class)->finalize (object);
 }
@@ -226,14 +246,31 @@ ferry_trust_dialog_class_init (FerryTrustDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, subject_row);
   gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, issuer_row);
   gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, validity_row);
-  gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, forget_expander);
-  gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, forget_label);
+  gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, replace_expander);
+  gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, replace_label);
   gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, confirm_row);
+  gtk_widget_class_bind_template_child (widget_class, FerryTrustDialog, replace_error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_confirm_row_changed_cb);
+
+  /**
+   * FerryTrustDialog::replaced:
+   * @connection: the connection that was refused
+   *
+   * The user replaced the trusted certificate. A handler that returns TRUE
+   * connects again itself; otherwise the dialog reopens @connection.
+   */
+  signals [REPLACED] =
+    g_signal_new ("replaced",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  g_signal_accumulator_true_handled, NULL,
+                  NULL,
+                  G_TYPE_BOOLEAN, 1, FERRY_TYPE_CONNECTION);
 
   gtk_widget_class_install_action (widget_class, "trust.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "trust.reject", NULL, reject_action);
-  gtk_widget_class_install_action (widget_class, "trust.forget", NULL, forget_action);
+  gtk_widget_class_install_action (widget_class, "trust.replace", NULL, replace_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "trust.reject", NULL);
 }
 
@@ -241,7 +278,7 @@ static void
 ferry_trust_dialog_init (FerryTrustDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "trust.forget", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "trust.replace", FALSE);
 }
 
 FerryTrustDialog *
@@ -286,26 +323,6 @@ ferry_trust_dialog_new_for_request (GtkWindow         *parent,
   return self;
 }
 
-/* The SHA-256 fingerprints ("AB:…", 95 characters) in @text. */
-static GPtrArray *
-find_fingerprints (const char *text)
-{
-  g_autoptr(GRegex) regex = g_regex_new ("([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
-
-  if (text == NULL)
-    return found;
-
-  g_regex_match (regex, text, 0, &match);
-  while (g_match_info_matches (match))
-    {
-      g_ptr_array_add (found, g_match_info_fetch (match, 0));
-      g_match_info_next (match, NULL);
-    }
-  return found;
-}
-
 static char *
 host_key_for_address (const char *address)
 {
@@ -325,58 +342,33 @@ ferry_trust_dialog_new_for_changed (GtkWindow       *parent,
 {
   FerryTrustDialog *self;
   FerryTrustStore *store;
-  const GError *error;
-  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) found = NULL;
-  g_autofree char *pinned = NULL;
+  FerryCertificateInfo *info;
   g_autofree char *body = NULL;
-  g_autofree char *forget = NULL;
   g_autofree char *pinned_text = NULL;
   g_autofree char *presented_text = NULL;
-  const char * const *members;
+  g_autofree char *validity = NULL;
 
   g_return_val_if_fail (FERRY_IS_CONNECTION (connection), NULL);
 
   store = ferry_connection_get_trust_store (connection);
-  error = ferry_connection_get_error (connection);
+  info = ferry_connection_get_refused_certificate (connection);
   self = g_object_new (FERRY_TYPE_TRUST_DIALOG, "transient-for", parent, NULL);
   self->changed = TRUE;
   self->store = store ? g_object_ref (store) : NULL;
+  self->connection = g_object_ref (connection);
 
-  /* Which pin was broken: the address's, the master's or a member's. */
-  g_ptr_array_add (candidates, host_key_for_address (ferry_connection_get_address (connection)));
-  g_ptr_array_add (candidates, g_strdup (ferry_connection_get_master_address (connection)));
-  members = ferry_connection_get_members (connection);
-  for (guint i = 0; members != NULL && members[i] != NULL; i++)
-    g_ptr_array_add (candidates, host_key_for_address (members[i]));
-
-  found = find_fingerprints (error ? error->message : NULL);
-  for (guint i = 0; i < candidates->len && store != NULL; i++)
+  /* Which pin was broken (the address's, the master's or a member's) and
+   * both fingerprints come with the refusal. */
+  if (info != NULL)
     {
-      const char *key = g_ptr_array_index (candidates, i);
-      g_autofree char *pin = key ? ferry_trust_store_dup_pin (store, key) : NULL;
-
-      if (pin == NULL)
-        continue;
-      for (guint j = 0; j < found->len; j++)
-        if (g_ascii_strcasecmp (g_ptr_array_index (found, j), pin) == 0)
-          {
-            g_free (self->host);
-            self->host = g_strdup (key);
-            g_free (pinned);
-            pinned = g_strdup (pin);
-          }
-      if (self->host == NULL)
-        {
-          self->host = g_strdup (key);
-          pinned = g_strdup (pin);
-        }
+      self->host = g_strdup (ferry_certificate_info_get_host (info));
+      self->fingerprint = g_strdup (ferry_certificate_info_get_fingerprint (info));
+      self->pinned = g_strdup (ferry_certificate_info_get_pinned_fingerprint (info));
     }
-  if (self->host == NULL)
+  else
     self->host = host_key_for_address (ferry_connection_get_address (connection));
-  for (guint j = 0; j < found->len; j++)
-    if (pinned == NULL || g_ascii_strcasecmp (g_ptr_array_index (found, j), pinned) != 0)
-      self->fingerprint = g_strdup (g_ptr_array_index (found, j));
+  if (self->pinned == NULL && self->host != NULL && store != NULL)
+    self->pinned = ferry_trust_store_dup_pin (store, self->host);
 
   gtk_window_set_title (GTK_WINDOW (self), _("Certificate Changed"));
   adw_window_title_set_title (self->window_title, _("Certificate Changed"));
@@ -386,6 +378,7 @@ ferry_trust_dialog_new_for_changed (GtkWindow       *parent,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "trust.accept", FALSE);
   gtk_image_set_from_icon_name (self->icon, "dialog-warning-symbolic");
   gtk_widget_add_css_class (GTK_WIDGET (self->icon), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->heading_label), "error");
   gtk_label_set_label (self->heading_label, _("Warning: Possible Impersonation"));
   /* Translators: %s is "address:port" */
   body = g_strdup_printf (_("The certificate of %s is not the one you trusted before. Someone may be "
@@ -394,20 +387,26 @@ ferry_trust_dialog_new_for_changed (GtkWindow       *parent,
                           self->host ? self->host : ferry_connection_get_address (connection));
   gtk_label_set_label (self->body_label, body);
 
+  /* The old and the new fingerprint, one under the other. */
+  pinned_text = format_fingerprint (self->pinned);
+  set_row (self->pinned_row, pinned_text);
   presented_text = format_fingerprint (self->fingerprint);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->fingerprint_row), _("Fingerprint Presented Now"));
   set_row (self->fingerprint_row, presented_text);
-  pinned_text = format_fingerprint (pinned);
-  set_row (self->pinned_row, pinned_text);
-  set_row (self->subject_row, NULL);
-  set_row (self->issuer_row, NULL);
-  set_row (self->validity_row, NULL);
+  gtk_widget_add_css_class (GTK_WIDGET (self->fingerprint_row), "error");
+  set_row (self->subject_row, info ? ferry_certificate_info_get_subject (info) : NULL);
+  set_row (self->issuer_row, info ? ferry_certificate_info_get_issuer (info) : NULL);
+  validity = info ? format_validity (info) : NULL;
+  set_row (self->validity_row, validity);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->forget_expander), self->store != NULL && pinned != NULL);
-  forget = g_strdup (_("Only if you changed the server’s certificate yourself (for example after reinstalling it): "
-                       "check the new fingerprint on the server’s console first. Forgetting the old certificate "
-                       "makes Ferry ask about the new one at the next connection."));
-  gtk_label_set_label (self->forget_label, forget);
+  /* Replacing needs the new fingerprint as the server itself shows it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->replace_expander), self->store != NULL && self->fingerprint != NULL);
+  gtk_label_set_label (self->replace_label,
+                       _("Only if you replaced the server’s certificate yourself (for example after "
+                         "reinstalling it). On the server’s console, run: "
+                         "openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem "
+                         "and type or paste the fingerprint it prints below. Ferry then trusts the new "
+                         "certificate instead of the old one."));
 
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->cancel_button));
   return self;
@@ -432,6 +431,44 @@ ferry_trust_dialog_get_fingerprint (FerryTrustDialog *self)
 {
   g_return_val_if_fail (FERRY_IS_TRUST_DIALOG (self), NULL);
   return self->fingerprint;
+}
+
+const char *
+ferry_trust_dialog_get_pinned_fingerprint (FerryTrustDialog *self)
+{
+  g_return_val_if_fail (FERRY_IS_TRUST_DIALOG (self), NULL);
+  return self->pinned;
+}
+
+gboolean
+ferry_trust_dialog_replace (FerryTrustDialog *self,
+                            const char       *typed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryConnection) connection = NULL;
+  gboolean handled = FALSE;
+
+  g_return_val_if_fail (FERRY_IS_TRUST_DIALOG (self), FALSE);
+
+  if (!self->changed || self->store == NULL || self->host == NULL || !confirmed (self, typed))
+    return FALSE;
+
+  /* The user checked the new certificate on the server: it replaces the old pin. */
+  if (!ferry_trust_store_pin (self->store, self->host, self->fingerprint, &error))
+    {
+      ferry_set_label_text (self->replace_error_label, error->message);
+      return FALSE;
+    }
+  g_debug ("Replaced the trusted certificate of %s", self->host);
+
+  connection = g_object_ref (self->connection);
+  g_signal_emit (self, signals [REPLACED], 0, connection, &handled);
+  if (!handled && ferry_connection_has_password (connection) &&
+      ferry_connection_get_state (connection) == FERRY_CONNECTION_STATE_FAILED)
+    ferry_connection_open_async (connection, NULL, on_reopened_cb, NULL);
+
+  gtk_window_close (GTK_WINDOW (self));
+  return TRUE;
 }
 
 gboolean

@@ -19,7 +19,6 @@
 
 #include "ferry-connection-manager.h"
 #include "ferry-connection-private.h"
-#include "ferry-credentials.h"
 #include "ferry-error.h"
 
 #define GROUP_PREFIX "connection "
@@ -221,9 +220,22 @@ ferry_connection_manager_add (FerryConnectionManager *self,
   g_return_val_if_fail (address != NULL, NULL);
 
   connection = ferry_connection_new (address, username, transport);
+  ferry_connection_manager_add_connection (self, connection);
+  return connection;
+}
+
+void
+ferry_connection_manager_add_connection (FerryConnectionManager *self,
+                                         FerryConnection        *connection)
+{
+  g_return_if_fail (FERRY_IS_CONNECTION_MANAGER (self));
+  g_return_if_fail (FERRY_IS_CONNECTION (connection));
+
+  if (g_ptr_array_find (self->connections, connection, NULL))
+    return;
+
   append (self, connection);
   queue_save (self);
-  return connection;
 }
 
 void
@@ -356,6 +368,7 @@ ferry_connection_manager_load (FerryConnectionManager  *self,
       g_autofree char *address = NULL;
       g_autofree char *username = NULL;
       g_autofree char *transport = NULL;
+      g_autofree char *name = NULL;
       g_auto(GStrv) members = NULL;
       g_autoptr(FerryConnection) connection = NULL;
 
@@ -367,6 +380,7 @@ ferry_connection_manager_load (FerryConnectionManager  *self,
       username = g_key_file_get_string (file, groups[i], "username", NULL);
       transport = g_key_file_get_string (file, groups[i], "transport", NULL);
       members = g_key_file_get_string_list (file, groups[i], "members", NULL, NULL);
+      name = g_key_file_get_string (file, groups[i], "name", NULL);
 
       connection = g_object_new (FERRY_TYPE_CONNECTION,
                                  "id", groups[i] + strlen (GROUP_PREFIX),
@@ -377,6 +391,9 @@ ferry_connection_manager_load (FerryConnectionManager  *self,
                                  NULL);
       if (members != NULL)
         ferry_connection_set_members (connection, (const char * const *) members);
+      /* The tree shows the pool's name before it is reached again. */
+      if (name != NULL && name[0] != '\0')
+        _ferry_connection_set_pool_name (connection, name);
       watch (self, connection);
       g_ptr_array_add (self->connections, g_steal_pointer (&connection));
     }
@@ -419,40 +436,6 @@ on_restored_open_cb (GObject      *object,
   restore_one_done (task);
 }
 
-typedef struct
-{
-  GTask           *task;
-  FerryConnection *connection;
-} Lookup;
-
-static void
-on_password_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Lookup *lookup = user_data;
-  g_autoptr(GTask) task = lookup->task;
-  g_autoptr(FerryConnection) connection = lookup->connection;
-  g_autoptr(GError) error = NULL;
-  char *password = ferry_credentials_lookup_finish (result, &error);
-
-  g_free (lookup);
-
-  if (password == NULL)
-    {
-      g_debug ("No password in the keyring for %s on %s%s%s",
-               ferry_connection_get_username (connection), ferry_connection_get_address (connection),
-               error ? ": " : "", error ? error->message : "");
-      restore_one_done (task);
-      return;
-    }
-
-  ferry_connection_set_password (connection, password);
-  ferry_credentials_free_password (password);
-  ferry_connection_open_async (connection, g_task_get_cancellable (task),
-                               on_restored_open_cb, g_object_ref (task));
-}
-
 void
 ferry_connection_manager_restore_async (FerryConnectionManager *self,
                                         GCancellable           *cancellable,
@@ -476,19 +459,17 @@ ferry_connection_manager_restore_async (FerryConnectionManager *self,
       return;
     }
 
-  /* One extra count so that the task completes after the loop. */
+  /* One extra count so that the task completes after the loop. Each
+   * connection is CONNECTING at once, reading its password from the
+   * keyring; one without a password there goes back to DISCONNECTED. */
   restore->pending = 1;
   for (guint i = 0; i < self->connections->len; i++)
     {
       FerryConnection *connection = g_ptr_array_index (self->connections, i);
-      Lookup *lookup = g_new0 (Lookup, 1);
 
       restore->pending++;
-      lookup->task = g_object_ref (task);
-      lookup->connection = g_object_ref (connection);
-      ferry_credentials_lookup_async (ferry_connection_get_address (connection),
-                                      ferry_connection_get_username (connection),
-                                      cancellable, on_password_cb, lookup);
+      _ferry_connection_set_use_keyring (connection, TRUE);
+      ferry_connection_open_async (connection, cancellable, on_restored_open_cb, g_object_ref (task));
     }
   restore_one_done (task);
 }

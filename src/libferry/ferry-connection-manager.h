@@ -28,6 +28,11 @@ FerryConnection        *ferry_connection_manager_add            (FerryConnection
                                                                  const char             *address,
                                                                  const char             *username,
                                                                  FerryTransport          transport);
+/* Takes over @connection, open or not (the connect dialog logs in first,
+ * then hands the connection over), and saves the list. Nothing happens
+ * when it is in the list already. */
+void                    ferry_connection_manager_add_connection (FerryConnectionManager *self,
+                                                                 FerryConnection        *connection);
 /* Closes the connection, forgets it and saves the list. */
 void                    ferry_connection_manager_remove         (FerryConnectionManager *self,
                                                                  FerryConnection        *connection);
@@ -41,9 +46,10 @@ gboolean                ferry_connection_manager_load           (FerryConnection
                                                                  GError                **error);
 gboolean                ferry_connection_manager_save           (FerryConnectionManager *self,
                                                                  GError                **error);
-/* Loads the list, reads each password from the keyring and opens every
- * connection that has one. Completes when each has connected or failed;
- * returns how many are connected. */
+/* Loads the list (with each pool's saved name) and opens every connection
+ * at once: each is CONNECTING while its password is read from the keyring,
+ * and goes back to DISCONNECTED when there is none. Completes when each has
+ * connected or failed; returns how many are connected. */
 void                    ferry_connection_manager_restore_async  (FerryConnectionManager *self,
                                                                  GCancellable           *cancellable,
                                                                  GAsyncReadyCallback     callback,

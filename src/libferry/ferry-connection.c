@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "ferry-connection-private.h"
+#include "ferry-credentials.h"
 #include "ferry-error.h"
 #include "ferry-rpc-client.h"
 #include "ferry-task-follower-private.h"
@@ -82,6 +83,8 @@ struct _FerryConnection
   char                 *password;        /* secret: never logged */
   char                 *trusted_fingerprint;
   FerryTrustStore      *trust_store;
+  FerryCertificateInfo *refused;         /* why the last login was refused, if for trust */
+  gboolean              use_keyring;     /* open_async() reads a missing password there */
   FerryCache           *cache;
 
   FerryConnectionState  state;
@@ -253,6 +256,14 @@ login_timeout (FerryConnection *self)
 
 /* State */
 
+static gboolean
+is_trust_error (const GError *error)
+{
+  return g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_UNKNOWN) ||
+         g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_CHANGED) ||
+         g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_REJECTED);
+}
+
 static void
 set_state (FerryConnection      *self,
            FerryConnectionState  state,
@@ -262,6 +273,8 @@ set_state (FerryConnection      *self,
 
   if (error != self->error)
     {
+      if (!is_trust_error (error))
+        g_clear_object (&self->refused);
       g_clear_error (&self->error);
       if (error != NULL)
         self->error = g_error_copy (error);
@@ -976,8 +989,10 @@ on_login_cb (GObject      *object,
 
       if (json_node_get_value_type (node) != G_TYPE_STRING)
         {
+          /* Translators: %s is "address:port" */
           g_task_return_new_error (task, FERRY_RPC_ERROR, FERRY_RPC_ERROR_PROTOCOL,
-                                   _("The server answered the login with something other than a session"));
+                                   _("%s is not a XenServer or XCP-ng host: it answered the login "
+                                     "with something other than a session"), attempt->current);
           return;
         }
 
@@ -1012,9 +1027,24 @@ on_login_cb (GObject      *object,
 
       if (info != NULL)
         {
+          g_set_object (&self->refused, info);
           ask_trust (g_steal_pointer (&task), info);
           return;
         }
+    }
+  else if (g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_CHANGED))
+    {
+      /* Both fingerprints, for whoever shows the refusal. */
+      g_autoptr(FerryCertificateInfo) info = ferry_rpc_client_dup_refused_certificate (client);
+
+      g_set_object (&self->refused, info);
+    }
+  else if (g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_HTTP) ||
+           g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_PROTOCOL))
+    {
+      /* Something answers HTTP there, but not xapi (a web server, a proxy…). */
+      /* Translators: %s is "address:port"; the technical reason follows */
+      g_prefix_error (&error, _("%s is not a XenServer or XCP-ng host: "), attempt->current);
     }
   else if (g_error_matches (error, FERRY_XAPI_ERROR, FERRY_XAPI_ERROR_MESSAGE_PARAMETER_COUNT_MISMATCH) &&
            !attempt->short_login)
@@ -1619,6 +1649,68 @@ ferry_connection_call_finish (FerryConnection  *self,
 
 /* Open and close */
 
+/* A saved connection at start-up: CONNECTING already while the keyring
+ * answers, so that it shows as such at once. */
+
+typedef struct
+{
+  FerryConnection *self;
+  GCancellable    *link;
+} PasswordLookup;
+
+static void
+on_password_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  PasswordLookup *lookup = user_data;
+  g_autoptr(FerryConnection) self = lookup->self;
+  g_autoptr(GCancellable) link = lookup->link;
+  g_autoptr(GError) error = NULL;
+  char *password = ferry_credentials_lookup_finish (result, &error);
+
+  g_free (lookup);
+
+  /* Closed or cancelled meanwhile. */
+  if (link != self->link || g_cancellable_is_cancelled (link))
+    {
+      ferry_credentials_free_password (password);
+      return;
+    }
+
+  if (password == NULL)
+    {
+      g_autoptr(GError) missing = NULL;
+
+      g_debug ("No password in the keyring for %s on %s%s%s", self->username, self->address,
+               error ? ": " : "", error ? error->message : "");
+      missing = g_error_new (FERRY_RPC_ERROR, FERRY_RPC_ERROR_NO_CREDENTIALS,
+                             _("No password for %s on %s"), self->username, self->address);
+      /* Not a failure: the user has yet to log in. */
+      cancel_link (self);
+      set_state (self, FERRY_CONNECTION_STATE_DISCONNECTED, NULL);
+      complete_open_tasks (self, missing);
+      redispatch_waiting (self);
+      return;
+    }
+
+  ferry_connection_set_password (self, password);
+  ferry_credentials_free_password (password);
+  start_establish (self);
+}
+
+static void
+lookup_password (FerryConnection *self)
+{
+  PasswordLookup *lookup = g_new0 (PasswordLookup, 1);
+
+  cancel_link (self);
+  self->link = g_cancellable_new ();
+  lookup->self = g_object_ref (self);
+  lookup->link = g_object_ref (self->link);
+  ferry_credentials_lookup_async (self->address, self->username, self->link, on_password_cb, lookup);
+}
+
 /* Every caller of open_async() gave up while connecting: stop trying. */
 static gboolean
 on_open_cancelled_cb (GCancellable *cancellable,
@@ -1717,7 +1809,10 @@ ferry_connection_open_async (FerryConnection     *self,
   self->ever_connected = FALSE;
   self->n_attempts = 0;
   set_state (self, FERRY_CONNECTION_STATE_CONNECTING, NULL);
-  start_establish (self);
+  if (self->password == NULL && self->use_keyring)
+    lookup_password (self);
+  else
+    start_establish (self);
 }
 
 gboolean
@@ -1841,6 +1936,23 @@ _ferry_connection_get_session_ref (FerryConnection *self)
 }
 
 void
+_ferry_connection_set_use_keyring (FerryConnection *self,
+                                   gboolean         use_keyring)
+{
+  g_return_if_fail (FERRY_IS_CONNECTION (self));
+  self->use_keyring = !!use_keyring;
+}
+
+/* The name saved with the list: shown until the pool's own arrives. */
+void
+_ferry_connection_set_pool_name (FerryConnection *self,
+                                 const char      *name)
+{
+  g_return_if_fail (FERRY_IS_CONNECTION (self));
+  set_string (self, &self->pool_name, name, PROP_POOL_NAME);
+}
+
+void
 _ferry_connection_set_id (FerryConnection *self,
                           const char      *id)
 {
@@ -1900,6 +2012,7 @@ ferry_connection_finalize (GObject *object)
   set_session (self, NULL);
   g_free (self->trusted_fingerprint);
   g_clear_object (&self->trust_store);
+  g_clear_object (&self->refused);
   g_clear_object (&self->cache);
   g_clear_error (&self->error);
   g_free (self->master_address);
@@ -2200,6 +2313,13 @@ ferry_connection_get_pool_name (FerryConnection *self)
 {
   g_return_val_if_fail (FERRY_IS_CONNECTION (self), NULL);
   return self->pool_name;
+}
+
+FerryCertificateInfo *
+ferry_connection_get_refused_certificate (FerryConnection *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONNECTION (self), NULL);
+  return is_trust_error (self->error) ? self->refused : NULL;
 }
 
 const char * const *

@@ -54,7 +54,9 @@ GType ferry_call_flags_get_type       (void);
  *   handler takes it, the connection fails with
  *   FERRY_RPC_ERROR_CERTIFICATE_UNKNOWN. A certificate that differs from
  *   its pin is never asked about: it fails with
- *   FERRY_RPC_ERROR_CERTIFICATE_CHANGED.
+ *   FERRY_RPC_ERROR_CERTIFICATE_CHANGED, and
+ *   ferry_connection_get_refused_certificate() tells both fingerprints. It
+ *   stays refused until someone replaces the pin (ferry_trust_store_pin()).
  */
 #define FERRY_TYPE_CONNECTION (ferry_connection_get_type ())
 G_DECLARE_FINAL_TYPE (FerryConnection, ferry_connection, FERRY, CONNECTION, GObject)
@@ -81,6 +83,12 @@ char                 *ferry_connection_dup_status_text     (FerryConnection     
 /* "address:port" of the master this connection talks to, once known. */
 const char           *ferry_connection_get_master_address  (FerryConnection      *self);
 const char           *ferry_connection_get_pool_name       (FerryConnection      *self);
+/* The certificate a login was refused for while the error is
+ * FERRY_RPC_ERROR_CERTIFICATE_CHANGED (or _UNKNOWN, _REJECTED); else NULL.
+ * Its host is the "address:port" it was presented on, its fingerprint the
+ * one presented now and, for a changed one,
+ * ferry_certificate_info_get_pinned_fingerprint() the one trusted before. */
+FerryCertificateInfo *ferry_connection_get_refused_certificate (FerryConnection *self);
 /* Addresses of every pool member known (from the cache, or restored). */
 const char * const   *ferry_connection_get_members         (FerryConnection      *self);
 void                  ferry_connection_set_members         (FerryConnection      *self,

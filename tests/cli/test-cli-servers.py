@@ -14,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clitest import CLI, ERROR, INTERRUPTED, OK, CliTestCase, PtyRun, Sim, interrupt_after  # noqa: E402
+from clitest import CLI, ERROR, INTERRUPTED, OK, SOURCE, CliTestCase, PtyRun, Sim, interrupt_after  # noqa: E402
 
 # A generated pool takes the password ferry-sim is given: one nobody would
 # find in the output by chance.
@@ -277,6 +277,47 @@ class ChangedCertificate(CliTestCase):
         trusted = self.cli_json("servers", "trust", url, "--trust-fingerprint", new)
         self.assertEqual(trusted["fingerprint"], new)
         self.assertExit(self.cli("ls"), OK)
+
+
+class PlainErrors(CliTestCase):
+    """Why a connection failed, in plain words: wrong password, host unreachable,
+    not a XenServer/XCP-ng host (a web server that is not xapi), TLS failure."""
+
+    def setUp(self):
+        super().setUp()
+        script = os.path.join(SOURCE, "tests", "engine", "not-xapi-server.py")
+        self.web = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, text=True)
+        self.addCleanup(self.stop_web)
+        self.port = int(self.web.stdout.readline())
+
+    def stop_web(self):
+        self.web.kill()
+        self.web.wait()
+        self.web.stdin.close()
+        self.web.stdout.close()
+
+    def test_not_xapi(self):
+        url = f"http://127.0.0.1:{self.port}/"
+        error = self.assertError(self.cli("--json", "--server", url, "ls", password=SECRET), "connection")
+        self.assertIn(f"127.0.0.1:{self.port} is not a XenServer or XCP-ng host", error["message"])
+        error = self.assertError(self.cli("--json", "servers", "add", url, password=SECRET), "connection")
+        self.assertIn("is not a XenServer or XCP-ng host", error["message"])
+        self.assertEqual(self.cli_json("servers", "list")["servers"], [], "nothing saved")
+
+    def test_tls_failure(self):
+        error = self.assertError(self.cli("--json", "--server", f"127.0.0.1:{self.port}", "ls", password=SECRET),
+                                 "tls")
+        self.assertIn("secure connection", error["message"])
+
+    def test_wrong_password_and_unreachable(self):
+        r = self.cli("--server", SIM.http(), "ls", password="Wrong-Password-5521")
+        self.assertExit(r, ERROR)
+        self.assertIn("user name or password", r.stderr)
+        self.assertNotIn("Wrong-Password-5521", r.output)
+        r = self.cli("--server", "http://127.0.0.1:9/", "ls", password=SECRET)
+        self.assertExit(r, ERROR)
+        self.assertIn("Could not reach 127.0.0.1:9", r.stderr)
 
 
 class Interrupt(CliTestCase):

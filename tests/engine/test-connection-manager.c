@@ -132,6 +132,13 @@ test_restore (void)
   restored = ferry_connection_manager_new (NULL);
   g_signal_connect (restored, "trust-request", G_CALLBACK (on_trust_request_cb), &asked);
   ferry_connection_manager_restore_async (restored, NULL, ferry_test_result_cb, &pending);
+  /* Each shows as connecting at once, while the keyring answers. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (restored)), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(FerryConnection) connection = g_list_model_get_item (G_LIST_MODEL (restored), i);
+      g_assert_cmpint (ferry_connection_get_state (connection), ==, FERRY_CONNECTION_STATE_CONNECTING);
+    }
   result = ferry_test_wait_result (&pending);
   connected = ferry_connection_manager_restore_finish (restored, result, &error);
   g_assert_no_error (error);
@@ -155,6 +162,36 @@ test_restore (void)
   g_assert_null (strstr (contents, FERRY_TEST_PASSWORD "\n"));
   g_assert_null (strstr (contents, "OpaqueRef:"));
 
+  /* The next start shows each pool's saved name, connecting, before any answer. */
+  {
+    g_autoptr(FerryConnectionManager) again = ferry_connection_manager_new (NULL);
+    GAsyncResult *again_pending = NULL;
+    g_autoptr(GAsyncResult) again_result = NULL;
+    FerryConnection *pool;
+    FerryConnection *missing;
+
+    ferry_connection_manager_restore_async (again, NULL, ferry_test_result_cb, &again_pending);
+    pool = ferry_connection_manager_find (again, production, NULL);
+    g_assert_cmpstr (ferry_connection_get_pool_name (pool), ==, "Production");
+    g_assert_cmpint (ferry_connection_get_state (pool), ==, FERRY_CONNECTION_STATE_CONNECTING);
+    g_assert_cmpstr (ferry_connection_get_pool_name (ferry_connection_manager_find (again, lab_member, NULL)), ==, "Lab");
+    missing = ferry_connection_manager_find (again, "127.0.0.1:1", NULL);
+    g_assert_null (ferry_connection_get_pool_name (missing));
+
+    again_result = ferry_test_wait_result (&again_pending);
+    g_assert_cmpuint (ferry_connection_manager_restore_finish (again, again_result, &error), ==, 3);
+    g_assert_no_error (error);
+    g_assert_cmpint (ferry_connection_get_state (pool), ==, FERRY_CONNECTION_STATE_CONNECTED);
+    /* No password in the keyring: back to "not connected", not a failure. */
+    g_assert_cmpint (ferry_connection_get_state (missing), ==, FERRY_CONNECTION_STATE_DISCONNECTED);
+    g_assert_null (ferry_connection_get_error (missing));
+
+    g_clear_object (&again_result);
+    ferry_connection_manager_close_all_async (again, NULL, ferry_test_result_cb, &again_pending);
+    again_result = ferry_test_wait_result (&again_pending);
+    g_assert_true (ferry_connection_manager_close_all_finish (again, again_result, &error));
+  }
+
   g_clear_object (&result);
   ferry_connection_manager_close_all_async (restored, NULL, ferry_test_result_cb, &pending);
   result = ferry_test_wait_result (&pending);
@@ -164,6 +201,58 @@ test_restore (void)
       g_autoptr(FerryConnection) connection = g_list_model_get_item (G_LIST_MODEL (restored), i);
       g_assert_cmpint (ferry_connection_get_state (connection), ==, FERRY_CONNECTION_STATE_DISCONNECTED);
     }
+}
+
+static gboolean
+has_pool_name (gpointer data)
+{
+  return ferry_connection_get_pool_name (data) != NULL;
+}
+
+static void
+test_add_open_connection (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "ferry-add", "connections.ini", NULL);
+  g_autoptr(FerryConnectionManager) manager = ferry_connection_manager_new (path);
+  g_autoptr(FerryConnectionManager) again = ferry_connection_manager_new (path);
+  g_autofree char *production = ferry_test_sim_address (sim, "Production", -1);
+  g_autoptr(FerryConnection) connection = ferry_test_connection_new (production, FERRY_TRANSPORT_HTTPS);
+  g_autoptr(FerryConnection) first = NULL;
+  g_autoptr(GError) error = NULL;
+  guint changes = 0;
+
+  g_test_summary ("A connection opened elsewhere (the connect dialog) is taken over as it is: "
+                  "no second login, saved with the list");
+
+  ferry_test_open (connection);
+  g_assert_cmpuint (ferry_connection_get_n_logins (connection), ==, 1);
+
+  g_signal_connect (manager, "items-changed", G_CALLBACK (on_items_changed_cb), &changes);
+  ferry_connection_manager_add_connection (manager, connection);
+  ferry_connection_manager_add_connection (manager, connection);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
+  first = g_list_model_get_item (G_LIST_MODEL (manager), 0);
+  g_assert_true (first == connection);
+  g_assert_cmpint (ferry_connection_get_state (connection), ==, FERRY_CONNECTION_STATE_CONNECTED);
+  g_assert_cmpuint (ferry_connection_get_n_logins (connection), ==, 1);
+  g_assert_true (ferry_connection_manager_find (manager, production, "root") == connection);
+
+  /* Saved on its own, pool name included once the pool is known. */
+  g_assert_true (ferry_test_wait_until (has_pool_name, connection, 20000));
+  ferry_test_spin (100);
+  g_assert_true (ferry_connection_manager_load (again, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (ferry_connection_manager_find (again, production, "root"));
+  g_assert_cmpstr (ferry_connection_get_pool_name (ferry_connection_manager_find (again, production, "root")),
+                   ==, "Production");
+
+  /* Removing closes it. */
+  ferry_connection_manager_remove (manager, connection);
+  g_assert_cmpint (ferry_connection_get_state (connection), ==, FERRY_CONNECTION_STATE_DISCONNECTED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+  ferry_test_spin (100);
+  g_remove (path);
 }
 
 int
@@ -184,6 +273,7 @@ main (int   argc,
 
   g_test_add_func ("/engine/manager/list", test_list);
   g_test_add_func ("/engine/manager/restore", test_restore);
+  g_test_add_func ("/engine/manager/add-open-connection", test_add_open_connection);
 
   ret = g_test_run ();
 

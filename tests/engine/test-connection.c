@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "ferry-cache.h"
 #include "ferry-engine-test-utils.h"
 #include "ferry-error.h"
@@ -104,6 +106,73 @@ test_no_password (void)
 
   g_assert_false (ferry_test_open_sync (connection, &error));
   g_assert_error (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_NO_CREDENTIALS);
+}
+
+/* tests/engine/not-xapi-server.py: a web server that is not xapi; @ok: it
+ * answers 200 with an HTML page, else 404. */
+static GSubprocess *
+start_web_server (gboolean  ok,
+                  guint    *port)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("FERRY_SOURCE_ROOT"), "tests", "engine",
+                                              "not-xapi-server.py", NULL);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *process;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              "python3", script, ok ? "--ok" : NULL, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  *port = (guint) atoi (line);
+  g_assert_cmpuint (*port, >, 0);
+  return process;
+}
+
+static void
+stop_web_server (GSubprocess *process)
+{
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+  g_object_unref (process);
+}
+
+static void
+test_not_xapi (void)
+{
+  g_test_summary ("A web server that is not xapi fails at once as “not a XenServer or XCP-ng "
+                  "host”, whether it answers 404 or 200 with HTML; TLS to a server without it "
+                  "is a TLS failure");
+
+  for (guint ok = 0; ok <= 1; ok++)
+    {
+      guint port;
+      GSubprocess *server = start_web_server (ok, &port);
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+      g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+      g_autoptr(FerryConnection) connection = ferry_test_connection_new (url, FERRY_TRANSPORT_HTTP);
+      g_autoptr(FerryConnection) secure = ferry_test_connection_new (address, FERRY_TRANSPORT_HTTPS);
+      g_autoptr(GError) error = NULL;
+      FerryRpcError expected = ok ? FERRY_RPC_ERROR_PROTOCOL : FERRY_RPC_ERROR_HTTP;
+
+      g_assert_false (ferry_test_open_sync (connection, &error));
+      g_assert_error (error, FERRY_RPC_ERROR, (int) expected);
+      g_assert_nonnull (strstr (error->message, "is not a XenServer or XCP-ng host"));
+      g_assert_nonnull (strstr (error->message, address));
+      /* A definite answer: failed, no retrying. */
+      g_assert_cmpint (ferry_connection_get_state (connection), ==, FERRY_CONNECTION_STATE_FAILED);
+      g_clear_error (&error);
+
+      g_assert_false (ferry_test_open_sync (secure, &error));
+      g_assert_error (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_TLS);
+      g_assert_nonnull (strstr (error->message, "secure connection"));
+
+      stop_web_server (server);
+    }
 }
 
 static void
@@ -572,6 +641,7 @@ main (int   argc,
   g_test_add_func ("/engine/connection/login-and-logout", test_login_and_logout);
   g_test_add_func ("/engine/connection/wrong-password", test_wrong_password);
   g_test_add_func ("/engine/connection/no-password", test_no_password);
+  g_test_add_func ("/engine/connection/not-xapi", test_not_xapi);
   g_test_add_func ("/engine/connection/host-is-slave", test_host_is_slave);
   g_test_add_func ("/engine/connection/plain-http", test_plain_http);
   g_test_add_func ("/engine/connection/session-expired", test_session_expired);

@@ -259,6 +259,10 @@ test_rejected (void)
   g_assert_false (ferry_test_open_sync (nobody, &error));
   g_assert_error (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_UNKNOWN);
   g_assert_nonnull (strstr (error->message, "SHA-256"));
+  /* The certificate that was not trusted, nothing pinned before. */
+  g_assert_nonnull (ferry_connection_get_refused_certificate (nobody));
+  g_assert_null (ferry_certificate_info_get_pinned_fingerprint (ferry_connection_get_refused_certificate (nobody)));
+  g_assert_nonnull (ferry_connection_get_refused_certificate (connection));
   asker_clear (&asker);
 }
 
@@ -297,15 +301,22 @@ test_changed_pin (void)
 {
   g_autofree char *master = ferry_test_sim_address (sim, "Production", -1);
   g_autofree char *other = sim_fingerprint ("Lab", -1);
+  g_autofree char *presented = sim_fingerprint ("Production", -1);
   Asker asker = { 0, TRUE, FALSE };
   g_autoptr(FerryConnection) connection = plain_connection (master, &asker);
   g_autoptr(GError) error = NULL;
   g_autofree char *pin = NULL;
+  FerryCertificateInfo *refused;
+
+  g_test_summary ("A changed certificate is refused, never asked about, and the refusal "
+                  "carries both fingerprints (old pinned, new presented) until the user "
+                  "replaces the pin");
 
   /* Someone else's certificate was pinned for this address. */
   forget_all ();
   g_assert_true (ferry_trust_store_pin (ferry_trust_store_get_default (), master, other, &error));
 
+  g_assert_null (ferry_connection_get_refused_certificate (connection));
   g_assert_false (ferry_test_open_sync (connection, &error));
   g_assert_error (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_CHANGED);
   g_assert_nonnull (strstr (error->message, other));
@@ -313,6 +324,33 @@ test_changed_pin (void)
   g_assert_cmpuint (asker.asked, ==, 0);
   pin = ferry_trust_store_dup_pin (ferry_trust_store_get_default (), master);
   g_assert_cmpstr (pin, ==, other);
+
+  /* Both fingerprints without parsing a (translated) message. */
+  refused = ferry_connection_get_refused_certificate (connection);
+  g_assert_nonnull (refused);
+  g_assert_cmpstr (ferry_certificate_info_get_host (refused), ==, master);
+  g_assert_cmpstr (ferry_certificate_info_get_fingerprint (refused), ==, presented);
+  g_assert_cmpstr (ferry_certificate_info_get_pinned_fingerprint (refused), ==, other);
+  g_assert_nonnull (ferry_certificate_info_get_subject (refused));
+
+  /* Trying again changes nothing. */
+  g_clear_error (&error);
+  g_assert_false (ferry_test_open_sync (connection, &error));
+  g_assert_error (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_CHANGED);
+  g_assert_cmpuint (asker.asked, ==, 0);
+  refused = ferry_connection_get_refused_certificate (connection);
+  g_assert_cmpstr (ferry_certificate_info_get_pinned_fingerprint (refused), ==, other);
+
+  /* Only replacing the pin, deliberately, lets it connect; without a question. */
+  g_clear_error (&error);
+  g_assert_true (ferry_trust_store_pin (ferry_trust_store_get_default (), master,
+                                        ferry_certificate_info_get_fingerprint (refused), &error));
+  g_assert_no_error (error);
+  ferry_test_open (connection);
+  g_assert_cmpuint (asker.asked, ==, 0);
+  g_assert_null (ferry_connection_get_refused_certificate (connection));
+  ferry_test_close (connection);
+
   asker_clear (&asker);
   forget_all ();
 }
@@ -341,6 +379,17 @@ test_certificate_changes_while_connected (void)
   ferry_test_wait_state (connection, FERRY_CONNECTION_STATE_FAILED, 10000);
   failure = ferry_connection_get_error (connection);
   g_assert_true (g_error_matches (failure, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CERTIFICATE_CHANGED));
+  /* The old pin and the certificate presented now. */
+  {
+    FerryCertificateInfo *refused = ferry_connection_get_refused_certificate (connection);
+    g_autofree char *old = sim_fingerprint ("Production", -1);
+    g_autofree char *now = sim_fingerprint ("Lab", -1);
+
+    g_assert_nonnull (refused);
+    g_assert_cmpstr (ferry_certificate_info_get_host (refused), ==, ferry_test_proxy_get_address (proxy));
+    g_assert_cmpstr (ferry_certificate_info_get_pinned_fingerprint (refused), ==, old);
+    g_assert_cmpstr (ferry_certificate_info_get_fingerprint (refused), ==, now);
+  }
   status = ferry_connection_dup_status_text (connection);
   g_assert_nonnull (strstr (status, "has changed"));
   /* Refused, not asked about. */
