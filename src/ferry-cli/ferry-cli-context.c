@@ -622,66 +622,22 @@ ferry_cli_context_prepare (FerryCliContext *self,
   g_signal_connect_object (connection, "trust-request", G_CALLBACK (on_trust_request_cb), self, 0);
 }
 
-/* Every "AB:CD:…" fingerprint in @text, upper case. */
-static GPtrArray *
-find_fingerprints (const char *text)
-{
-  g_autoptr(GRegex) regex = g_regex_new ("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
-
-  if (text == NULL)
-    return found;
-  g_regex_match (regex, text, 0, &match);
-  while (g_match_info_matches (match))
-    {
-      g_autofree char *word = g_match_info_fetch (match, 0);
-
-      g_ptr_array_add (found, g_ascii_strup (word, -1));
-      g_match_info_next (match, NULL);
-    }
-  return found;
-}
-
 /* Which pin a changed certificate broke, and what it is now. */
 static void
 note_changed_certificate (FerryCliContext *self,
-                          FerryConnection *connection,
-                          const GError    *error)
+                          FerryConnection *connection)
 {
-  g_autoptr(GPtrArray) found = find_fingerprints (error->message);
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
-  FerryTrustStore *store = ferry_connection_get_trust_store (connection);
-  const char * const *members = ferry_connection_get_members (connection);
+  FerryCertificateInfo *info = ferry_connection_get_refused_certificate (connection);
 
   g_clear_pointer (&self->refused_host, g_free);
   g_clear_pointer (&self->refused_fingerprint, g_free);
   g_clear_pointer (&self->pinned_fingerprint, g_free);
+  if (info == NULL)
+    return;
 
-  g_ptr_array_add (keys, g_strdup (ferry_connection_get_master_address (connection)));
-  g_ptr_array_add (keys, ferry_cli_dup_host_key (ferry_connection_get_address (connection)));
-  for (guint i = 0; members != NULL && members[i] != NULL; i++)
-    g_ptr_array_add (keys, ferry_cli_dup_host_key (members[i]));
-
-  for (guint i = 0; i < keys->len && store != NULL && self->refused_host == NULL; i++)
-    {
-      const char *key = g_ptr_array_index (keys, i);
-      g_autofree char *pin = key ? ferry_trust_store_dup_pin (store, key) : NULL;
-
-      for (guint j = 0; pin != NULL && j < found->len; j++)
-        if (g_str_equal (pin, g_ptr_array_index (found, j)))
-          {
-            self->refused_host = g_strdup (key);
-            self->pinned_fingerprint = g_strdup (pin);
-          }
-    }
-
-  for (guint j = 0; j < found->len; j++)
-    if (g_strcmp0 (self->pinned_fingerprint, g_ptr_array_index (found, j)) != 0)
-      {
-        g_free (self->refused_fingerprint);
-        self->refused_fingerprint = g_strdup (g_ptr_array_index (found, j));
-      }
+  self->refused_host = g_strdup (ferry_certificate_info_get_host (info));
+  self->refused_fingerprint = g_strdup (ferry_certificate_info_get_fingerprint (info));
+  self->pinned_fingerprint = g_strdup (ferry_certificate_info_get_pinned_fingerprint (info));
 }
 
 /* Adds what to do to a connection error, keeping its domain and code. */
@@ -718,7 +674,7 @@ explain_error (FerryCliContext  *self,
     {
       g_autofree char *message = NULL;
 
-      note_changed_certificate (self, connection, *error);
+      note_changed_certificate (self, connection);
       /* Translators: the first %s is the reason above, the second the server's address */
       message = g_strdup_printf (_("%s\nFerry did not connect. Only if the server really has a new certificate "
                                    "(after a reinstall, say), check its fingerprint on the server’s console, "
