@@ -998,6 +998,19 @@ ferry_queue_cancel_all (FerryQueue *self,
   schedule (self);
 }
 
+static gboolean
+plan_is_cleared (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  FerryQueue *self = user_data;
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    if (g_strcmp0 (ferry_plan_get_id (ferry_job_get_plan (g_ptr_array_index (self->jobs, i))), key) == 0)
+      return FALSE;
+  return TRUE;
+}
+
 void
 ferry_queue_clear_finished (FerryQueue *self)
 {
@@ -1013,6 +1026,10 @@ ferry_queue_clear_finished (FerryQueue *self)
       g_ptr_array_remove_index (self->jobs, i - 1);
       g_list_model_items_changed (G_LIST_MODEL (self), i - 1, 1, 0);
     }
+
+  /* Forget the plans no job in the list belongs to any more, or a
+   * long-running app would keep every plan it ever ran (ferry-soak). */
+  g_hash_table_foreach_remove (self->plans, plan_is_cleared, self);
 }
 
 FerryJob *

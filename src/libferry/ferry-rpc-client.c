@@ -479,6 +479,43 @@ id_matches (JsonNode *id,
   return FALSE;
 }
 
+/* json-glib's parser recurses once per nesting level, without a limit: a
+ * reply nested a hundred thousand levels deep overflows the parser
+ * thread's stack (tests/security: a hostile server). No XenAPI reply comes
+ * anywhere near this depth. */
+#define MAX_REPLY_DEPTH 512
+
+static gboolean
+too_deep (const char *data,
+          gsize       length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_REPLY_DEPTH)
+            return TRUE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return FALSE;
+}
+
 JsonNode *
 ferry_rpc_parse_reply (const char  *data,
                        gsize        length,
@@ -495,6 +532,12 @@ ferry_rpc_parse_reply (const char  *data,
   if (length == 0)
     {
       g_propagate_error (error, protocol_error (_("The server sent an empty reply")));
+      return NULL;
+    }
+
+  if (too_deep (data, length))
+    {
+      g_propagate_error (error, protocol_error (_("The server sent a reply nested too deeply")));
       return NULL;
     }
 
