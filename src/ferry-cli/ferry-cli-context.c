@@ -45,6 +45,7 @@ struct _FerryCliContext
   gboolean                json;
   gboolean                json_in_argv;  /* GOption resets --json when an option is wrong */
   gboolean                no_color;
+  int                     timeout;     /* seconds per call; 0: the engine's */
 
   /* Owned References */
   FerryConnectionManager *manager;
@@ -195,6 +196,8 @@ ferry_cli_context_new_option_group (FerryCliContext *self)
       N_("Print one JSON document (see ferry-cli(1), JSON OUTPUT)"), NULL },
     { "no-color", 0, 0, G_OPTION_ARG_NONE, &self->no_color,
       N_("Never use colours"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &self->timeout,
+      N_("Give up on a server that has not answered a call within SECONDS (default: 60)"), N_("SECONDS") },
     { "password", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_CALLBACK, (gpointer) on_password_option_cb,
       NULL, NULL },
     { NULL }
@@ -619,6 +622,8 @@ ferry_cli_context_prepare (FerryCliContext *self,
 
   if (self->trust_fingerprint != NULL)
     ferry_connection_set_trusted_fingerprint (connection, self->trust_fingerprint);
+  if (self->timeout > 0)
+    ferry_connection_set_timeout (connection, self->timeout);
   g_signal_connect_object (connection, "trust-request", G_CALLBACK (on_trust_request_cb), self, 0);
 }
 

@@ -20,7 +20,7 @@ _ferry_cli()
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
 
-    local global_opts="--server --user --password-file --trust-fingerprint --demo --json --no-color --version --help"
+    local global_opts="--server --user --password-file --trust-fingerprint --demo --json --no-color --timeout --version --help"
     local commands="servers ls show check plan apply migrate move-vm move-vdi evacuate watch cancel history put-back"
     local kinds="pools hosts vms srs disks networks"
 
@@ -65,7 +65,7 @@ _ferry_cli()
     for ((i = 1; i < COMP_CWORD; i++)); do
         local word="${COMP_WORDS[i]}"
         case $word in
-            -s|--server|-u|--user|--password-file|--trust-fingerprint|-p|--pool|-H|--host|-n|--name|--sr|--vm|--to|--sr-map|--network|--power-state|-t|--type|--network-map|--home|--batch|--since|--before|--on-interrupt|--relay|-o|--output)
+            -s|--server|-u|--user|--password-file|--trust-fingerprint|--timeout|-p|--pool|-H|--host|-n|--name|--sr|--vm|--to|--sr-map|--network|--power-state|-t|--type|--network-map|--home|--batch|--since|--before|--on-interrupt|--relay|-o|--output)
                 ((i++))
                 ;;
             -*)

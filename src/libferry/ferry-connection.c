@@ -789,8 +789,12 @@ events_next (FerryConnection *self)
   json_array_add_string_element (params, self->token ? self->token : "");
   json_array_add_double_element (params, self->event_timeout);
 
+  /* The first call answers at once with the snapshot: an ordinary call.
+   * Later ones wait up to event_timeout for something to happen. */
   ferry_rpc_client_call_raw_async (self->client, "event.from", params,
-                                   (guint) self->event_timeout + 1 + EVENT_TIMEOUT_MARGIN,
+                                   self->token == NULL || *self->token == '\0'
+                                     ? self->timeout
+                                     : (guint) self->event_timeout + 1 + EVENT_TIMEOUT_MARGIN,
                                    FERRY_RPC_CALL_IDEMPOTENT,
                                    events_transform, NULL, events_result_free,
                                    self->link, on_events_cb, g_object_ref (self));
