@@ -148,8 +148,11 @@ update (FerryOperationRow *self)
   g_autofree char *status = NULL;
   g_autofree char *label = NULL;
 
-  status = g_strdup_printf ("%s%s%s", state_to_label (state),
-                            phase && *phase ? " — " : "", phase ? phase : "");
+  /* The phase, unless it only repeats the state ("Done — Done"). */
+  if (phase == NULL || *phase == '\0' || g_strcmp0 (phase, state_to_label (state)) == 0)
+    status = g_strdup (state_to_label (state));
+  else
+    status = g_strdup_printf ("%s — %s", state_to_label (state), phase);
   gtk_label_set_label (self->phase_label, status);
   gtk_image_set_from_icon_name (self->state_icon, state_icon_name (state));
 

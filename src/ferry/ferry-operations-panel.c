@@ -220,11 +220,14 @@ header_func (GtkListBoxRow *row,
     destination = ferry_plan_get_destination_pool_name (plan);
   if (ferry_plan_get_evacuate_host_name (plan) != NULL)
     /* Translators: a plan: "Evacuate prod-host-01: 6 VMs" */
-    title = g_strdup_printf (_("Evacuate %s: %u VMs"), ferry_plan_get_evacuate_host_name (plan),
-                             ferry_plan_get_n_items (plan));
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Evacuate %s: %u VM", "Evacuate %s: %u VMs",
+                                          ferry_plan_get_n_items (plan)),
+                             ferry_plan_get_evacuate_host_name (plan), ferry_plan_get_n_items (plan));
   else
     /* Translators: a plan: "6 VMs to prod-host-02" */
-    title = g_strdup_printf (_("%u VMs to %s"), ferry_plan_get_n_items (plan), destination ? destination : "");
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u VM to %s", "%u VMs to %s",
+                                          ferry_plan_get_n_items (plan)),
+                             ferry_plan_get_n_items (plan), destination ? destination : "");
 
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_add_css_class (header, "ferry-plan-header");

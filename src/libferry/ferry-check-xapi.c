@@ -387,7 +387,7 @@ append_param (GString    *out,
   text = self->params[index];
 
   if (object != NULL)
-    g_string_append_printf (out, "“%s”", _ferry_name (object));
+    g_string_append_printf (out, /* Translators: an object's name in quotes */ _("“%s”"), _ferry_name (object));
   else if (g_str_has_prefix (text, "OpaqueRef:"))
     g_string_append (out, _("an object Ferry does not know"));
   else if (as_size)
@@ -414,7 +414,7 @@ append_typed (GString *out,
   for (guint i = 0; i < self->n_params && i < G_N_ELEMENTS (self->objects); i++)
     if (self->objects[i] != NULL && G_TYPE_CHECK_INSTANCE_TYPE (self->objects[i], type))
       {
-        g_string_append_printf (out, "“%s”", _ferry_name (self->objects[i]));
+        g_string_append_printf (out, /* Translators: an object's name in quotes */ _("“%s”"), _ferry_name (self->objects[i]));
         return;
       }
 

@@ -168,6 +168,22 @@ on_fix_clicked_cb (GtkButton           *button,
            g_object_get_data (G_OBJECT (button), "ferry-ref"));
 }
 
+/* The row's fix buttons, stacked in one suffix so the reason keeps its width. */
+static GtkBox *
+fixes_box (AdwActionRow *row)
+{
+  GtkWidget *box = g_object_get_data (G_OBJECT (row), "ferry-fixes");
+
+  if (box == NULL)
+    {
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (row, box);
+      g_object_set_data (G_OBJECT (row), "ferry-fixes", box);
+    }
+  return GTK_BOX (box);
+}
+
 static void
 add_fix (FerryEvacuateDialog *self,
          AdwActionRow        *row,
@@ -184,7 +200,7 @@ add_fix (FerryEvacuateDialog *self,
   g_object_set_data_full (G_OBJECT (button), "ferry-method", g_strdup (method), g_free);
   g_object_set_data_full (G_OBJECT (button), "ferry-ref", g_strdup (ref), g_free);
   g_signal_connect (button, "clicked", G_CALLBACK (on_fix_clicked_cb), self);
-  adw_action_row_add_suffix (row, button);
+  gtk_box_append (fixes_box (row), button);
 }
 
 /* The one-click fixes that exist for a VM blocked by @check. */

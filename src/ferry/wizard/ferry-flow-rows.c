@@ -46,16 +46,25 @@ ferry_check_row_add_rule (AdwActionRow *row,
 {
   const char *rule = ferry_check_get_rule_id (check);
   const char *help = ferry_check_get_help_id (check);
+  GtkWidget *suffix;
   GtkWidget *label;
 
   if (rule == NULL)
     return;
 
   g_object_set_data_full (G_OBJECT (row), "ferry-rule-id", g_strdup (rule), g_free);
+
+  /* One narrow suffix: the rule ID above its "Learn more" link, so the
+   * reason keeps its room. Long IDs (X-HOST-EVACUATE-…) are shortened. */
+  suffix = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
   label = gtk_label_new (rule);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
+  gtk_widget_set_tooltip_text (label, rule);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption-heading");
-  adw_action_row_add_suffix (row, label);
+  gtk_box_append (GTK_BOX (suffix), label);
 
   if (help != NULL)
     {
@@ -63,10 +72,11 @@ ferry_check_row_add_rule (AdwActionRow *row,
       GtkWidget *link = gtk_link_button_new_with_label (uri, _("Learn more"));
       g_autofree char *tooltip = g_strdup_printf (_("Open the help page of rule %s"), rule);
 
-      gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (link, tooltip);
-      adw_action_row_add_suffix (row, link);
+      gtk_widget_add_css_class (link, "caption");
+      gtk_box_append (GTK_BOX (suffix), link);
     }
+  adw_action_row_add_suffix (row, suffix);
 }
 
 GtkWidget *
