@@ -22,6 +22,7 @@ struct _FerryBatchListModel
   guint       start;
   guint       removed;
   guint       added;
+  gboolean    splitting;  /* between the two halves of a folded change */
 };
 
 static GType
@@ -44,6 +45,13 @@ ferry_batch_list_model_get_item (GListModel *list,
 
   if (position >= self->n_items)
     return NULL;
+  if (self->splitting && position >= self->start + self->added)
+    {
+      /* The old items are gone: each gets a placeholder (see _end()). */
+      if (position < self->start + self->added + self->removed)
+        return g_object_new (g_list_model_get_item_type (self->model), NULL);
+      position -= self->removed;
+    }
   return g_list_model_get_item (self->model, position);
 }
 
@@ -144,8 +152,22 @@ ferry_batch_list_model_begin (FerryBatchListModel *self)
   self->depth++;
 }
 
+/* How many widgets of old items the new items push out of the rows at
+ * the top that the list view has widgets for (see _end()). */
+static guint
+n_pushed_out (FerryBatchListModel *self,
+              guint                n_kept)
+{
+  guint old_end = MIN (self->start + self->removed, n_kept);
+  guint first = MAX (self->start, n_kept - MIN (n_kept, self->added));
+
+  return old_end > first ? old_end - first : 0;
+}
+
 void
-ferry_batch_list_model_end (FerryBatchListModel *self)
+ferry_batch_list_model_end (FerryBatchListModel *self,
+                            guint                n_fixed,
+                            guint                n_kept)
 {
   g_return_if_fail (FERRY_IS_BATCH_LIST_MODEL (self));
   g_return_if_fail (self->depth > 0);
@@ -154,6 +176,26 @@ ferry_batch_list_model_end (FerryBatchListModel *self)
     return;
 
   self->changed = FALSE;
+  if (self->removed == 0 || self->start < n_fixed || self->start >= n_kept || n_pushed_out (self, n_kept) == 0)
+    {
+      self->n_items = g_list_model_get_n_items (self->model);
+      g_list_model_items_changed (G_LIST_MODEL (self), self->start, self->removed, self->added);
+      return;
+    }
+
+  /* GTK 4.8's list view destroys the row widgets of the removed items,
+   * but rebinds those that scroll far enough out of view. So the new items
+   * go in first, before the old ones, and push widgets of the old items
+   * out of view, to be rebound to the new items; the old items then go.
+   * This needs the list view to stay in place, and its bookkeeping to be
+   * exact where the change starts (GTK 4.8 removes the wrong rows when a
+   * removal starts between two rows that have no widget): see the header.
+   * Should it ask for an old item meanwhile, it gets a placeholder: the
+   * old items cannot be asked for any more. */
+  self->splitting = TRUE;
+  self->n_items += self->added;
+  g_list_model_items_changed (G_LIST_MODEL (self), self->start, 0, self->added);
+  self->splitting = FALSE;
   self->n_items = g_list_model_get_n_items (self->model);
-  g_list_model_items_changed (G_LIST_MODEL (self), self->start, self->removed, self->added);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->start + self->added, self->removed, 0);
 }

@@ -64,6 +64,7 @@ struct _FerryResourceTree
   GtkTreeListModel   *model;
   FerryBatchListModel *batch;    /* the model as the list view sees it */
   GHashTable         *saved_expansion;  /* while searching: expansion keys (see expansion_key()) */
+  gboolean            anchored_at_top;  /* during a batch (see begin_batch()) */
   GtkSingleSelection *selection;
   GObject            *selected_item;
   GCancellable       *cancellable;
@@ -91,6 +92,7 @@ G_DEFINE_FINAL_TYPE (FerryResourceTree, ferry_resource_tree, GTK_TYPE_WIDGET)
  * on the objects. */
 
 static GQuark sort_key_quark;
+static GQuark sorted_quark;
 
 typedef struct
 {
@@ -154,19 +156,36 @@ tree_context_free (gpointer data)
   g_free (data);
 }
 
+/* @objects sorted. When they are @owner's (a host's VMs, an SR's disks),
+ * the sorted list is kept on @owner: a search shows and hides hosts, and
+ * each time one comes back its VMs would be sorted again. */
+static GListModel *
+sort_objects (TreeContext *context,
+              GObject     *owner,
+              GListModel  *objects)
+{
+  GtkSortListModel *sorted = owner ? g_object_get_qdata (owner, sorted_quark) : NULL;
+
+  if (sorted == NULL || gtk_sort_list_model_get_model (sorted) != objects)
+    {
+      sorted = gtk_sort_list_model_new (g_object_ref (objects), g_object_ref (context->tree->sorter));
+      if (owner == NULL)
+        return G_LIST_MODEL (sorted);
+      g_object_set_qdata_full (owner, sorted_quark, sorted, g_object_unref);
+    }
+  return g_object_ref (G_LIST_MODEL (sorted));
+}
+
 static GListModel *
 make_level_model (TreeContext    *context,
                   FerryTreeLevel *level,
+                  GObject        *owner,
                   GListModel     *objects)
 {
-  GtkSorter *sorter = g_object_ref (context->tree->sorter);
-  GtkFilter *filter = ferry_tree_level_create_filter (level);
-
   /* Sort once, then filter: a filter change then touches only the rows
    * it shows or hides, never the order. */
-  return G_LIST_MODEL (gtk_filter_list_model_new (G_LIST_MODEL (gtk_sort_list_model_new (g_object_ref (objects),
-                                                                                         sorter)),
-                                                  filter));
+  return G_LIST_MODEL (gtk_filter_list_model_new (sort_objects (context, owner, objects),
+                                                  ferry_tree_level_create_filter (level)));
 }
 
 /* Rows with children (connections, hosts, groups) are filtered one by one:
@@ -249,10 +268,11 @@ shape_connection_children (ConnectionChildren *children)
   g_set_object (&children->standalone, standalone);
 
   if (standalone != NULL)
-    first = make_level_model (children->context, children->level, ferry_host_get_resident_vms (standalone));
+    first = make_level_model (children->context, children->level, G_OBJECT (standalone),
+                              ferry_host_get_resident_vms (standalone));
   else
     first = make_container_model (children->context, children->level, children->hosts, TRUE);
-  halted = make_level_model (children->context, children->level,
+  halted = make_level_model (children->context, children->level, NULL,
                              ferry_cache_get_relation (cache, FERRY_RELATION_HOST_RESIDENT_VMS, NULL));
   groups = make_container_model (children->context, children->level, G_LIST_MODEL (children->groups), FALSE);
   sections[0] = first;
@@ -318,6 +338,16 @@ make_connection_children (TreeContext     *context,
   return G_LIST_MODEL (flat);
 }
 
+/* Whether a row for @item has children (see create_child_model()). Asking
+ * GTK instead (gtk_tree_list_row_is_expandable()) makes the children of a
+ * collapsed row, only to drop them. */
+static gboolean
+can_expand (gpointer item)
+{
+  return FERRY_IS_CONNECTION (item) || FERRY_IS_HOST (item) ||
+         FERRY_IS_TREE_GROUP (item) || FERRY_IS_SR (item);
+}
+
 /* GtkTreeListModelCreateModelFunc */
 static GListModel *
 create_child_model (gpointer item,
@@ -326,8 +356,7 @@ create_child_model (gpointer item,
   TreeContext *context = user_data;
   g_autoptr(FerryTreeLevel) level = NULL;
 
-  if (!FERRY_IS_CONNECTION (item) && !FERRY_IS_HOST (item) &&
-      !FERRY_IS_TREE_GROUP (item) && !FERRY_IS_SR (item))
+  if (!can_expand (item))
     return NULL;
 
   level = ferry_tree_level_new (context->tree->filter, item);
@@ -335,10 +364,10 @@ create_child_model (gpointer item,
   if (FERRY_IS_CONNECTION (item))
     return make_connection_children (context, item, level);
   if (FERRY_IS_HOST (item))
-    return make_level_model (context, level, ferry_host_get_resident_vms (item));
+    return make_level_model (context, level, item, ferry_host_get_resident_vms (item));
   if (FERRY_IS_SR (item))
-    return make_level_model (context, level, ferry_sr_get_vdis (item));
-  return make_level_model (context, level, ferry_tree_group_get_objects (item));
+    return make_level_model (context, level, item, ferry_sr_get_vdis (item));
+  return make_level_model (context, level, NULL, ferry_tree_group_get_objects (item));
 }
 
 static GtkTreeListModel *
@@ -369,8 +398,6 @@ walk_row (FerryResourceTree *self,
           GObject           *item,
           RowFunc            func)
 {
-  if (!gtk_tree_list_row_is_expandable (row))
-    return;
   func (self, row, item);
   /* The children of hosts and SRs (VMs, disks) have none of their own. */
   if (gtk_tree_list_row_get_expanded (row) && !FERRY_IS_HOST (item) && !FERRY_IS_SR (item))
@@ -394,7 +421,7 @@ walk_rows (FerryResourceTree *self,
       g_autoptr(GObject) item = g_list_model_get_item (children, i);
       g_autoptr(GtkTreeListRow) row = NULL;
 
-      if (FERRY_IS_VM (item) || FERRY_IS_VDI (item) || FERRY_IS_NETWORK (item))
+      if (!can_expand (item))
         continue;
       row = parent ? gtk_tree_list_row_get_child_row (parent, i)
                    : gtk_tree_list_model_get_child_row (self->model, i);
@@ -697,6 +724,50 @@ use_model (FerryResourceTree *self,
 
 /* Search */
 
+/* A search changes the rows in a batch (FerryBatchListModel). When the
+ * list view is scrolled to the top, it is anchored at its first row first
+ * (GTK may have anchored it at another row the last time it scrolled):
+ * GTK then keeps widgets for the rows that follow it
+ * (GTK_LIST_VIEW_MAX_LIST_ITEMS in gtklistview.c, 200). */
+static void
+begin_batch (FerryResourceTree *self)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+  self->anchored_at_top = vadjustment != NULL && gtk_adjustment_get_value (vadjustment) == 0 &&
+                          g_list_model_get_n_items (G_LIST_MODEL (self->batch)) > 0;
+  if (self->anchored_at_top)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+  ferry_batch_list_model_begin (self->batch);
+}
+
+/* See ferry_batch_list_model_end(): the selected and focused rows stay in
+ * place if they are above the change. */
+static void
+end_batch (FerryResourceTree *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  guint n_fixed = 1;
+  guint n_kept = self->anchored_at_top ? 200 : 0;
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    n_fixed = MAX (n_fixed, selected + 1);
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    {
+      /* A row (it holds the expander), or something in one. */
+      GtkWidget *expander = gtk_widget_get_ancestor (focus, GTK_TYPE_TREE_EXPANDER);
+      GtkTreeListRow *row;
+
+      if (expander == NULL)
+        expander = gtk_widget_get_first_child (focus);
+      row = GTK_IS_TREE_EXPANDER (expander) ? gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (expander)) : NULL;
+      n_fixed = row ? MAX (n_fixed, gtk_tree_list_row_get_position (row) + 1) : G_MAXUINT;
+    }
+  ferry_batch_list_model_end (self->batch, n_fixed, n_kept);
+}
+
 static void
 leave_search (FerryResourceTree *self)
 {
@@ -711,12 +782,12 @@ leave_search (FerryResourceTree *self)
 
   /* Everything comes back, then the user's expansion. */
   if (self->batch != NULL)
-    ferry_batch_list_model_begin (self->batch);
+    begin_batch (self);
   ferry_tree_filter_set_text (self->filter, NULL);
   if (self->model != NULL)
     walk_rows (self, NULL, restore_row_expansion);
   if (self->batch != NULL)
-    ferry_batch_list_model_end (self->batch);
+    end_batch (self);
   g_clear_pointer (&self->saved_expansion, g_hash_table_unref);
   /* Keep what was found selected. */
   if (selected != NULL)
@@ -765,10 +836,10 @@ set_search_text (FerryResourceTree *self,
     }
 
   /* The filters change in place (see the top of the file). */
-  ferry_batch_list_model_begin (self->batch);
+  begin_batch (self);
   ferry_tree_filter_set_text (self->filter, text);
   walk_rows (self, NULL, expand_search_row);
-  ferry_batch_list_model_end (self->batch);
+  end_batch (self);
   update_stack (self);
 }
 
@@ -1006,6 +1077,8 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_controller (expander, GTK_EVENT_CONTROLLER (target));
 }
 
+/* There is no "unbind": a row is rebound to another item in one step,
+ * which keeps the expander's indentation (clearing it removes it). */
 static void
 on_factory_bind_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
@@ -1015,19 +1088,11 @@ on_factory_bind_cb (GtkSignalListItemFactory *factory,
   GtkTreeListRow *row = gtk_list_item_get_item (list_item);
   g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
 
+  /* A placeholder for a row that is gone (FerryBatchListModel), never shown. */
+  if (item == NULL)
+    return;
   gtk_tree_expander_set_list_row (expander, row);
   ferry_tree_row_set_item (FERRY_TREE_ROW (gtk_tree_expander_get_child (expander)), item);
-}
-
-static void
-on_factory_unbind_cb (GtkSignalListItemFactory *factory,
-                      GtkListItem              *list_item,
-                      FerryResourceTree        *self)
-{
-  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item));
-
-  gtk_tree_expander_set_list_row (expander, NULL);
-  ferry_tree_row_set_item (FERRY_TREE_ROW (gtk_tree_expander_get_child (expander)), NULL);
 }
 
 /* Left and Right collapse and expand, as in other trees. */
@@ -1265,6 +1330,7 @@ ferry_resource_tree_class_init (FerryResourceTreeClass *klass)
   gtk_widget_class_set_css_name (widget_class, "ferryresourcetree");
 
   sort_key_quark = g_quark_from_static_string ("ferry-resource-tree-sort-key");
+  sorted_quark = g_quark_from_static_string ("ferry-resource-tree-sorted");
 
   g_type_ensure (FERRY_TYPE_TREE_ROW);
 }
@@ -1292,7 +1358,6 @@ ferry_resource_tree_init (FerryResourceTree *self)
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 

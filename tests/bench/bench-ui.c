@@ -9,6 +9,9 @@
  *   expanded_ms    start → every host expanded (all VM rows in the tree) and painted
  *   rows           rows in the tree then
  *   keystroke_ms   from each filter keystroke to the end of the next paint
+ *   keystroke_cpu_ms  the CPU time the process spent on each (less noisy
+ *                  than the wall time on a loaded machine; it leaves out
+ *                  the wait for the frame clock)
  *   rss_mb, peak_rss_mb
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -18,11 +21,13 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "ferry-cache.h"
 #include "ferry-connection-manager.h"
 #include "ferry-host.h"
 #include "ferry-resource-tree.h"
+#include "ferry-tree-row.h"
 #include "ferry-vm.h"
 #include "ferry-window.h"
 
@@ -98,7 +103,8 @@ read_status_kb (const char *key)
 }
 
 /* BENCH_PERF_CTL: the control FIFO of `perf record -D -1 --control
- * fifo:FIFO`, so that a profile covers the keystrokes only. */
+ * fifo:FIFO`, so that a profile covers the keystrokes only; with
+ * BENCH_PERF_KEYSTROKE=N, only the Nth (from 0). */
 static void
 perf_control (const char *command)
 {
@@ -109,6 +115,40 @@ perf_control (const char *command)
     return;
   fputs (command, file);
   fclose (file);
+}
+
+/* BENCH_CHECK: each row the list view has shows the item at its place in
+ * the model, and no item twice (the list view is fed changes in pieces). */
+static void
+check_rows (GtkWidget  *widget,
+            GListModel *rows,
+            GHashTable *seen)
+{
+  if (GTK_IS_TREE_EXPANDER (widget))
+    {
+      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+      g_autoptr(GtkTreeListRow) at = g_list_model_get_item (rows, gtk_tree_list_row_get_position (row));
+      GObject *shown = ferry_tree_row_get_item (FERRY_TREE_ROW (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (widget))));
+
+      /* A row whose item is gone is at position 0, with no item. */
+      if (at != row || shown != item || !g_hash_table_add (seen, row))
+        g_error ("The row widget for position %u shows %s, not the item there",
+                 gtk_tree_list_row_get_position (row),
+                 FERRY_IS_OBJECT (shown) ? ferry_object_get_name_label (FERRY_OBJECT (shown)) : "something else");
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_rows (child, rows, seen);
+}
+
+static double
+cpu_ms (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
+  return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
 }
 
 static int
@@ -128,6 +168,7 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GArray) keystrokes = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GString) json = g_string_new ("{");
   FerryConnection *connection;
   FerryWindow *window;
@@ -137,6 +178,7 @@ main (int   argc,
   GListModel *vms;
   g_autofree char *needle = NULL;
   double populated_ms, drawn_ms, expanded_ms;
+  int profiled = g_getenv ("BENCH_PERF_KEYSTROKE") ? atoi (g_getenv ("BENCH_PERF_KEYSTROKE")) : -1;
   guint n_rows;
 
   start_time = g_get_monotonic_time ();
@@ -194,12 +236,19 @@ main (int   argc,
       if (!ferry_vm_get_is_control_domain (vm) && !ferry_vm_get_is_a_template (vm))
         needle = g_strdup (ferry_object_get_name_label (FERRY_OBJECT (vm)));
     }
+  /* BENCH_SCROLL: type with the tree scrolled to its middle. */
+  if (g_getenv ("BENCH_SCROLL"))
+    {
+      gtk_widget_activate_action (ferry_resource_tree_get_list_view (tree), "list.scroll-to-item", "u", n_rows / 2);
+      wait_for_paint ();
+    }
   ferry_resource_tree_set_search_mode (tree, TRUE);
   wait_for_paint ();
   /* As a keyboard does: one character inserted, or one deleted, at a time. */
   editable = GTK_EDITABLE (gtk_window_get_focus (GTK_WINDOW (window)));
   g_assert (GTK_IS_EDITABLE (editable));
-  perf_control ("enable\n");
+  if (profiled < 0)
+    perf_control ("enable\n");
   for (int pass = 0; pass < 2; pass++)
     {
       int len = (int) strlen (needle);
@@ -207,7 +256,11 @@ main (int   argc,
       for (int i = 0; i < len; i++)
         {
           gint64 before = g_get_monotonic_time ();
-          double ms;
+          double cpu_before = cpu_ms ();
+          double ms, cpu_used;
+
+          if ((int) keystrokes->len == profiled)
+            perf_control ("enable\n");
 
           if (pass == 0)
             {
@@ -223,16 +276,35 @@ main (int   argc,
                         g_list_model_get_n_items (ferry_resource_tree_get_rows (tree)));
           wait_for_paint ();
           ms = (g_get_monotonic_time () - before) / 1000.0;
+          cpu_used = cpu_ms () - cpu_before;
+          if ((int) keystrokes->len == profiled)
+            perf_control ("disable\n");
+          if (g_getenv ("BENCH_CHECK"))
+            {
+              g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+              check_rows (ferry_resource_tree_get_list_view (tree), ferry_resource_tree_get_rows (tree), seen);
+              if (g_getenv ("BENCH_VERBOSE"))
+                g_printerr ("  %u rows checked\n", g_hash_table_size (seen));
+            }
+          if (g_getenv ("BENCH_VERBOSE"))
+            g_printerr ("  painted %.1f ms, CPU %.1f ms, scrolled to %.0f px\n", ms, cpu_used,
+                        gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (ferry_resource_tree_get_list_view (tree)))));
           g_array_append_val (keystrokes, ms);
+          g_array_append_val (cpu, cpu_used);
         }
     }
-  perf_control ("disable\n");
+  if (profiled < 0)
+    perf_control ("disable\n");
 
   g_string_append_printf (json, "\"populated_ms\": %.0f, \"drawn_ms\": %.0f, \"expanded_ms\": %.0f, \"rows\": %u, ",
                           populated_ms, drawn_ms, expanded_ms, n_rows);
   g_string_append (json, "\"keystroke_ms\": [");
   for (guint i = 0; i < keystrokes->len; i++)
     g_string_append_printf (json, "%s%.1f", i ? ", " : "", g_array_index (keystrokes, double, i));
+  g_string_append (json, "], \"keystroke_cpu_ms\": [");
+  for (guint i = 0; i < cpu->len; i++)
+    g_string_append_printf (json, "%s%.1f", i ? ", " : "", g_array_index (cpu, double, i));
   g_array_sort (keystrokes, compare_doubles);
   g_string_append_printf (json, "], \"keystroke_median_ms\": %.1f, \"keystroke_max_ms\": %.1f, ",
                           g_array_index (keystrokes, double, keystrokes->len / 2),

@@ -52,7 +52,9 @@ try:
             print("bench-ui: no display and no xvfb-run")
             sys.exit(2)
         command = ["xvfb-run", "-a", "-s", "-screen 0 1024x700x24"] + command
-    # BENCH_VERBOSE=1 shows the per-keystroke log on stderr.
+    # BENCH_VERBOSE=1 shows the per-keystroke log on stderr; BENCH_SCROLL=1
+    # types with the tree scrolled to its middle; BENCH_CHECK=1 checks after
+    # each keystroke that every row widget shows the item at its place.
     out = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE,
                          stderr=None if env.get("BENCH_VERBOSE") else subprocess.PIPE, text=True).stdout
 finally:
@@ -78,6 +80,7 @@ print(f"  {'start → every host expanded and drawn':<44} {result['expanded_ms']
 check(f"filter keystroke → redraw, worst of {len(keys)}", result["keystroke_max_ms"], 50, "ms")
 print(f"  {'filter keystroke → redraw, median':<44} {result['keystroke_median_ms']:8.1f} ms")
 print(f"  keystrokes (ms): {', '.join(f'{k:.0f}' for k in keys)}")
+print(f"  their CPU time (ms): {', '.join(f'{k:.0f}' for k in result['keystroke_cpu_ms'])}")
 check("RSS at the end", result["rss_mb"], 300, "MB")
 check("peak RSS", result["peak_rss_mb"], 300, "MB")
 sys.exit(0 if ok else 1)
