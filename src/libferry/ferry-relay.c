@@ -646,7 +646,9 @@ on_ignored_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(JsonNode) node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, NULL);
 }
 
 /* Destroys the disks, then completes the run with self->error (or success). */
@@ -935,8 +937,9 @@ on_vif_moved_cb (GObject      *object,
 {
   g_autoptr(FerryRelay) self = user_data;
   GError *error = NULL;
-  g_autoptr(JsonNode) node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
+  g_autoptr(JsonNode) node = NULL;
 
+  node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
   vif_done (self, error);
 }
 

@@ -128,8 +128,9 @@ on_fixed_cb (GObject      *object,
 {
   Fix *fix = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
+  g_autoptr(JsonNode) node = NULL;
 
+  node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       set_busy (fix->self, FALSE);
@@ -549,8 +550,9 @@ on_enabled_cb (GObject      *object,
 {
   g_autoptr(FerryEvacuateDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
+  g_autoptr(JsonNode) node = NULL;
 
+  node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_busy (self, FALSE);

@@ -159,7 +159,6 @@ build (FerryMoveDiskDialog *self)
   GtkWidget *disks = ferry_flow_group_new (_("Virtual disks"), NULL);
   GtkWidget *targets = ferry_flow_group_new (_("Target SR"), _("Free space is shown after the move."));
   GtkCheckButton *first = NULL;
-  gint64 total = 0;
 
   for (guint i = 0; i < self->vdis->len; i++)
     {
@@ -169,7 +168,6 @@ build (FerryMoveDiskDialog *self)
       g_autofree char *size = ferry_format_size (ferry_vdi_get_virtual_size (vdi));
       g_autofree char *subtitle = NULL;
 
-      total += ferry_vdi_get_virtual_size (vdi);
       /* Translators: a disk: its size, its SR, its VM */
       subtitle = g_strdup_printf (_("%s on %s · %s"), size, sr ? ferry_object_get_name_label (sr) : "?",
                                   vm ? ferry_object_get_name_label (FERRY_OBJECT (vm)) : _("not attached to a VM"));
