@@ -258,8 +258,9 @@ test_sim_calls (void)
   g_assert_cmpuint (json_object_get_size (json_node_get_object (vms)), >, 5);
 
   /* xapi failures keep their code and parameters. */
-  bad = client_call (client, "VM.get_record",
-                     g_strdup_printf ("[\"%s\",\"OpaqueRef:nope\"]", json_node_get_string (session)), 0, &error);
+  g_free (params);
+  params = g_strdup_printf ("[\"%s\",\"OpaqueRef:nope\"]", json_node_get_string (session));
+  bad = client_call (client, "VM.get_record", params, 0, &error);
   g_assert_null (bad);
   g_assert_error (error, FERRY_XAPI_ERROR, FERRY_XAPI_ERROR_HANDLE_INVALID);
   g_assert_cmpstr (ferry_xapi_error_get_param (error, 0), ==, "VM");
@@ -758,7 +759,13 @@ main (int   argc,
   ret = g_test_run ();
 
   bad_server_reset (MODE_ECHO);
+  /* Closes the connections still open (the held and dripping ones). */
+  soup_server_disconnect (bad.server);
+  ferry_test_spin (100);
   g_clear_object (&bad.server);
+  g_clear_pointer (&bad.sockets, g_hash_table_unref);
+  g_clear_pointer (&bad.held, g_ptr_array_unref);
+  g_free (bad.url);
   g_free (bad.last_path);
   g_free (bad.last_version);
   g_free (bad.last_user_agent);
