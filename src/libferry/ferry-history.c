@@ -16,6 +16,7 @@
 
 #include "ferry-history.h"
 #include "ferry-host.h"
+#include "ferry-intern.h"
 #include "ferry-network.h"
 #include "ferry-plan-private.h"
 #include "ferry-sr.h"
@@ -32,12 +33,43 @@ G_DEFINE_ENUM_TYPE (FerryHistoryOutcome, ferry_history_outcome,
 
 /* FerryHistoryEntry -------------------------------------------------------- */
 
+/* What lists, searches and the queue read, kept out of the record's JSON
+ * tree: json-glib trees take ten times the size of their text. */
+typedef enum
+{
+  TEXT_PLAN,
+  TEXT_WHO,
+  TEXT_VM_UUID,
+  TEXT_VM_NAME,
+  TEXT_OPERATION,
+  TEXT_FROM,
+  TEXT_TO,
+  TEXT_FROM_POOL_UUID,
+  TEXT_FROM_HOST_UUID,
+  TEXT_TASK,
+  TEXT_TASK_POOL,
+  TEXT_ERROR_CODE,
+  TEXT_ERROR_MESSAGE,
+  TEXT_LEARNED_NETWORK,
+  TEXT_LEARNED_NETWORK_NAME,
+  N_TEXTS
+} EntryText;
+
 struct _FerryHistoryEntry
 {
   GObject              parent_instance;
 
   char                *job_id;
+  /* The records of the job merged: a tree while records are applied,
+   * compact JSON text in between. */
   JsonObject          *merged;
+  char                *merged_text;
+  char                *texts [N_TEXTS];  /* interned */
+  double               actual_duration;
+  gint64               actual_bytes;
+  gboolean             learned;
+  gint64               learned_bytes;
+  double               learned_seconds;
   GDateTime           *time;
   GDateTime           *end_time;
   FerryHistoryOutcome  outcome;
@@ -61,6 +93,9 @@ ferry_history_entry_finalize (GObject *object)
 
   g_free (self->job_id);
   g_clear_pointer (&self->merged, json_object_unref);
+  g_free (self->merged_text);
+  for (guint i = 0; i < N_TEXTS; i++)
+    _ferry_intern_release (self->texts [i]);
   g_clear_pointer (&self->time, g_date_time_unref);
   g_clear_pointer (&self->end_time, g_date_time_unref);
 
@@ -103,7 +138,98 @@ ferry_history_entry_class_init (FerryHistoryEntryClass *klass)
 static void
 ferry_history_entry_init (FerryHistoryEntry *self)
 {
-  self->merged = json_object_new ();
+  self->actual_duration = -1;
+  self->actual_bytes = -1;
+}
+
+static char *
+place_text (JsonObject *place)
+{
+  const char *pool = NULL;
+  const char *host = NULL;
+
+  _ferry_json_get_ref (place, "pool", NULL, &pool);
+  _ferry_json_get_ref (place, "host", NULL, &host);
+  if (host != NULL && pool != NULL)
+    return g_strdup_printf ("%s (%s)", host, pool);
+  return g_strdup (pool ? pool : host ? host : "");
+}
+
+static void
+entry_set_text (FerryHistoryEntry *self,
+                EntryText          which,
+                const char        *text)
+{
+  _ferry_intern_release (self->texts [which]);
+  self->texts [which] = _ferry_intern (text);
+}
+
+/* Opens the merged record for more records. */
+static JsonObject *
+entry_thaw (FerryHistoryEntry *self)
+{
+  if (self->merged == NULL)
+    {
+      g_autoptr(JsonNode) node = self->merged_text ? json_from_string (self->merged_text, NULL) : NULL;
+
+      self->merged = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_dup_object (node) : json_object_new ();
+      g_clear_pointer (&self->merged_text, g_free);
+    }
+  return self->merged;
+}
+
+/* Takes what the accessors read out of the merged record and keeps the
+ * rest as text. */
+static void
+entry_freeze (FerryHistoryEntry *self)
+{
+  JsonObject *merged = self->merged;
+  JsonObject *from, *error, *actual, *learned;
+  const char *ref = NULL;
+  const char *name = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (merged == NULL)
+    return;
+
+  from = _ferry_json_get_object (merged, "from");
+  error = _ferry_json_get_object (merged, "error");
+  actual = _ferry_json_get_object (merged, "actual");
+  learned = _ferry_json_get_object (merged, "learned");
+
+  entry_set_text (self, TEXT_PLAN, _ferry_json_get_string (merged, "plan"));
+  entry_set_text (self, TEXT_WHO, _ferry_json_get_string (merged, "who"));
+  _ferry_json_get_ref (merged, "vm", &ref, &name);
+  entry_set_text (self, TEXT_VM_UUID, ref);
+  entry_set_text (self, TEXT_VM_NAME, name);
+  entry_set_text (self, TEXT_OPERATION, _ferry_json_get_string (merged, "operation"));
+  from_text = place_text (from);
+  to_text = place_text (_ferry_json_get_object (merged, "to"));
+  entry_set_text (self, TEXT_FROM, from_text);
+  entry_set_text (self, TEXT_TO, to_text);
+  _ferry_json_get_ref (from, "pool", &ref, NULL);
+  entry_set_text (self, TEXT_FROM_POOL_UUID, ref);
+  _ferry_json_get_ref (from, "host", &ref, NULL);
+  entry_set_text (self, TEXT_FROM_HOST_UUID, ref);
+  entry_set_text (self, TEXT_TASK, _ferry_json_get_string (merged, "task"));
+  entry_set_text (self, TEXT_TASK_POOL, _ferry_json_get_string (merged, "pool"));
+  entry_set_text (self, TEXT_ERROR_CODE, _ferry_json_get_string (error, "code"));
+  entry_set_text (self, TEXT_ERROR_MESSAGE, _ferry_json_get_string (error, "message"));
+  self->actual_duration = _ferry_json_get_double (actual, "duration", -1);
+  self->actual_bytes = _ferry_json_get_int (actual, "bytes", -1);
+  _ferry_json_get_ref (learned, "network", &ref, &name);
+  entry_set_text (self, TEXT_LEARNED_NETWORK, ref);
+  entry_set_text (self, TEXT_LEARNED_NETWORK_NAME, name);
+  self->learned = learned != NULL;
+  self->learned_bytes = _ferry_json_get_int (learned, "bytes", 0);
+  self->learned_seconds = _ferry_json_get_double (learned, "seconds", 0);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, g_steal_pointer (&self->merged));
+  g_free (self->merged_text);
+  self->merged_text = json_to_string (node, FALSE);
 }
 
 const char *
@@ -117,7 +243,7 @@ const char *
 ferry_history_entry_get_plan_id (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return _ferry_json_get_string (self->merged, "plan");
+  return self->texts [TEXT_PLAN];
 }
 
 FerryHistoryOutcome
@@ -145,75 +271,56 @@ const char *
 ferry_history_entry_get_who (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return _ferry_json_get_string (self->merged, "who");
+  return self->texts [TEXT_WHO];
 }
 
 const char *
 ferry_history_entry_get_vm_uuid (FerryHistoryEntry *self)
 {
-  const char *uuid = NULL;
-
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  _ferry_json_get_ref (self->merged, "vm", &uuid, NULL);
-  return uuid;
+  return self->texts [TEXT_VM_UUID];
 }
 
 const char *
 ferry_history_entry_get_vm_name (FerryHistoryEntry *self)
 {
-  const char *name = NULL;
-
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  _ferry_json_get_ref (self->merged, "vm", NULL, &name);
-  return name;
+  return self->texts [TEXT_VM_NAME];
 }
 
 FerryOperation
 ferry_history_entry_get_operation (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), FERRY_OPERATION_AUTO);
-  return _ferry_operation_from_name (_ferry_json_get_string (self->merged, "operation"));
-}
-
-static char *
-place_text (JsonObject *place)
-{
-  const char *pool = NULL;
-  const char *host = NULL;
-
-  _ferry_json_get_ref (place, "pool", NULL, &pool);
-  _ferry_json_get_ref (place, "host", NULL, &host);
-  if (host != NULL && pool != NULL)
-    return g_strdup_printf ("%s (%s)", host, pool);
-  return g_strdup (pool ? pool : host ? host : "");
+  return _ferry_operation_from_name (self->texts [TEXT_OPERATION]);
 }
 
 char *
 ferry_history_entry_dup_from_text (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return place_text (_ferry_json_get_object (self->merged, "from"));
+  return g_strdup (self->texts [TEXT_FROM]);
 }
 
 char *
 ferry_history_entry_dup_to_text (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return place_text (_ferry_json_get_object (self->merged, "to"));
+  return g_strdup (self->texts [TEXT_TO]);
 }
 
 const char *
 ferry_history_entry_get_task_ref (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return _ferry_json_get_string (self->merged, "task");
+  return self->texts [TEXT_TASK];
 }
 
 const char *
 ferry_history_entry_get_task_pool (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return _ferry_json_get_string (self->merged, "pool");
+  return self->texts [TEXT_TASK_POOL];
 }
 
 gboolean
@@ -227,46 +334,59 @@ const char *
 ferry_history_entry_get_error_code (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return _ferry_json_get_string (_ferry_json_get_object (self->merged, "error"), "code");
+  return self->texts [TEXT_ERROR_CODE];
 }
 
 const char *
 ferry_history_entry_get_error_message (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return _ferry_json_get_string (_ferry_json_get_object (self->merged, "error"), "message");
+  return self->texts [TEXT_ERROR_MESSAGE];
 }
 
 double
 ferry_history_entry_get_actual_duration (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), -1);
-  return _ferry_json_get_double (_ferry_json_get_object (self->merged, "actual"), "duration", -1);
+  return self->actual_duration;
 }
 
 gint64
 ferry_history_entry_get_actual_bytes (FerryHistoryEntry *self)
 {
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), -1);
-  return _ferry_json_get_int (_ferry_json_get_object (self->merged, "actual"), "bytes", -1);
+  return self->actual_bytes;
+}
+
+const char *
+ferry_history_entry_get_from_host_uuid (FerryHistoryEntry *self)
+{
+  g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
+  return self->texts [TEXT_FROM_HOST_UUID];
 }
 
 FerryEstimate *
 ferry_history_entry_dup_predicted (FerryHistoryEntry *self)
 {
+  g_autoptr(JsonObject) json = NULL;
   JsonObject *predicted;
 
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
 
-  predicted = _ferry_json_get_object (self->merged, "predicted");
+  json = ferry_history_entry_dup_json (self);
+  predicted = _ferry_json_get_object (json, "predicted");
   return predicted ? ferry_estimate_new_from_json (predicted) : NULL;
 }
 
 JsonObject *
-ferry_history_entry_get_json (FerryHistoryEntry *self)
+ferry_history_entry_dup_json (FerryHistoryEntry *self)
 {
+  g_autoptr(JsonNode) node = NULL;
+
   g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
-  return self->merged;
+
+  node = self->merged_text ? json_from_string (self->merged_text, NULL) : NULL;
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_dup_object (node) : json_object_new ();
 }
 
 /* FerryHistory ------------------------------------------------------------- */
@@ -278,8 +398,9 @@ struct _FerryHistory
   char       *path;
   GPtrArray  *entries;     /* FerryHistoryEntry, in order */
   GHashTable *by_job;      /* job id → FerryHistoryEntry (borrowed) */
-  GHashTable *plans;       /* plan id → JsonNode */
+  GHashTable *plans;       /* plan id → the plan as JSON text */
   guint       n_skipped;
+  gboolean    loading;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -405,7 +526,7 @@ ferry_history_init (FerryHistory *self)
 {
   self->entries = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_job = g_hash_table_new (g_str_hash, g_str_equal);
-  self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
+  self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 FerryHistory *
@@ -447,6 +568,7 @@ apply_record (FerryHistory *self,
   const char *type = _ferry_json_get_string (record, "type");
   const char *job;
   FerryHistoryEntry *entry;
+  JsonObject *merged;
   g_autoptr(GDateTime) time = NULL;
   g_autoptr(GList) members = NULL;
 
@@ -460,7 +582,7 @@ apply_record (FerryHistory *self,
 
       if (id == NULL)
         return FALSE;
-      g_hash_table_replace (self->plans, g_strdup (id), json_node_copy (json_object_get_member (record, "plan")));
+      g_hash_table_replace (self->plans, g_strdup (id), json_to_string (json_object_get_member (record, "plan"), FALSE));
       return TRUE;
     }
 
@@ -481,17 +603,21 @@ apply_record (FerryHistory *self,
   if (entry->time == NULL && time != NULL)
     entry->time = g_date_time_ref (time);
 
+  merged = entry_thaw (entry);
   members = json_object_get_members (record);
   for (GList *l = members; l != NULL; l = l->next)
     {
       if (g_str_equal (l->data, "type") || g_str_equal (l->data, "time"))
         continue;
-      json_object_set_member (entry->merged, l->data, json_node_copy (json_object_get_member (record, l->data)));
+      json_object_set_member (merged, l->data, json_node_copy (json_object_get_member (record, l->data)));
     }
-
   if (g_str_equal (type, "start"))
     entry->started = TRUE;
-  else if (g_str_equal (type, "end"))
+  /* While loading, once after its end record (or after the last line). */
+  if (!self->loading || g_str_equal (type, "end"))
+    entry_freeze (entry);
+
+  if (g_str_equal (type, "end"))
     {
       FerryHistoryOutcome outcome = parse_outcome (_ferry_json_get_string (record, "outcome"));
 
@@ -536,6 +662,7 @@ ferry_history_load_data (FerryHistory *self,
 
   clear (self);
   before = self->entries->len;
+  self->loading = TRUE;
 
   end = data + length;
   for (line = data; line < end; )
@@ -558,6 +685,10 @@ ferry_history_load_data (FerryHistory *self,
         }
       line = newline ? newline + 1 : end;
     }
+
+  self->loading = FALSE;
+  for (guint i = 0; i < self->entries->len; i++)
+    entry_freeze (g_ptr_array_index (self->entries, i));
 
   if (self->entries->len != before)
     g_list_model_items_changed (G_LIST_MODEL (self), before, 0, self->entries->len - before);
@@ -588,6 +719,105 @@ ferry_history_load (FerryHistory  *self,
 
   ferry_history_load_data (self, data, length);
   return TRUE;
+}
+
+static void
+load_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  FerryHistory *self = source_object;
+  g_autoptr(FerryHistory) loaded = ferry_history_new (self->path);
+  GError *error = NULL;
+
+  if (!ferry_history_load (loaded, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&loaded), g_object_unref);
+}
+
+static void
+keep_plan (gpointer key,
+           gpointer value,
+           gpointer user_data)
+{
+  GHashTable *plans = user_data;
+
+  if (!g_hash_table_contains (plans, key))
+    g_hash_table_insert (plans, g_strdup (key), g_strdup (value));
+}
+
+#define SWAP_POINTERS(a, b) G_STMT_START { gpointer tmp = (a); (a) = (b); (b) = tmp; } G_STMT_END
+
+static void
+load_in_thread_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  FerryHistory *self = FERRY_HISTORY (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(FerryHistory) loaded = NULL;
+  GError *error = NULL;
+  guint removed;
+
+  if (!(loaded = g_task_propagate_pointer (G_TASK (result), &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  removed = self->entries->len;
+  SWAP_POINTERS (self->entries, loaded->entries);
+  SWAP_POINTERS (self->by_job, loaded->by_job);
+  SWAP_POINTERS (self->plans, loaded->plans);
+  self->n_skipped = loaded->n_skipped;
+
+  /* Keep what was appended after the thread read the file. */
+  for (guint i = 0; i < loaded->entries->len; i++)
+    {
+      FerryHistoryEntry *entry = g_ptr_array_index (loaded->entries, i);
+
+      if (!g_hash_table_contains (self->by_job, entry->job_id))
+        {
+          g_ptr_array_add (self->entries, g_object_ref (entry));
+          g_hash_table_insert (self->by_job, entry->job_id, entry);
+        }
+    }
+  g_hash_table_foreach (loaded->plans, keep_plan, self->plans);
+
+  if (removed > 0 || self->entries->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->entries->len);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_N_ITEMS]);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ferry_history_load_async (FerryHistory        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) thread_task = NULL;
+
+  g_return_if_fail (FERRY_IS_HISTORY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ferry_history_load_async);
+  thread_task = g_task_new (self, cancellable, load_in_thread_cb, g_steal_pointer (&task));
+  g_task_run_in_thread (thread_task, load_in_thread);
+}
+
+gboolean
+ferry_history_load_finish (FerryHistory  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (FERRY_IS_HISTORY (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean
@@ -747,11 +977,13 @@ FerryPlan *
 ferry_history_dup_plan (FerryHistory *self,
                         const char   *plan_id)
 {
-  JsonNode *node;
+  const char *text;
+  g_autoptr(JsonNode) node = NULL;
 
   g_return_val_if_fail (FERRY_IS_HISTORY (self), NULL);
 
-  node = plan_id ? g_hash_table_lookup (self->plans, plan_id) : NULL;
+  text = plan_id ? g_hash_table_lookup (self->plans, plan_id) : NULL;
+  node = text ? json_from_string (text, NULL) : NULL;
   return node ? ferry_plan_new_from_json (node, NULL) : NULL;
 }
 
@@ -800,16 +1032,11 @@ ferry_history_teach (FerryHistory   *self,
   for (guint i = 0; i < self->entries->len; i++)
     {
       FerryHistoryEntry *entry = g_ptr_array_index (self->entries, i);
-      JsonObject *learned = _ferry_json_get_object (entry->merged, "learned");
-      const char *network = NULL;
-      const char *network_name = NULL;
-
-      if (entry->outcome != FERRY_HISTORY_OUTCOME_SUCCEEDED || learned == NULL)
+      if (entry->outcome != FERRY_HISTORY_OUTCOME_SUCCEEDED || !entry->learned)
         continue;
-      _ferry_json_get_ref (learned, "network", &network, &network_name);
-      ferry_estimator_learn (estimator, network, network_name,
-                             _ferry_json_get_int (learned, "bytes", 0),
-                             _ferry_json_get_double (learned, "seconds", 0));
+      ferry_estimator_learn (estimator, entry->texts [TEXT_LEARNED_NETWORK],
+                             entry->texts [TEXT_LEARNED_NETWORK_NAME],
+                             entry->learned_bytes, entry->learned_seconds);
     }
 }
 
@@ -892,7 +1119,7 @@ original_network (JsonObject *entry,
 static gboolean
 add_return (GHashTable        *groups,
             GPtrArray         *order,
-            FerryHistoryEntry *entry,
+            JsonObject        *record,
             FerryVm           *vm,
             FerryCache        *home_cache,
             FerryHost         *home_host)
@@ -936,7 +1163,7 @@ add_return (GHashTable        *groups,
 
       if (!FERRY_IS_VDI (vdi) || g_strcmp0 (ferry_vbd_get_vbd_type (vbd), "CD") == 0)
         continue;
-      sr = original_sr (ferry_history_entry_get_json (entry), home_cache, ferry_vbd_get_userdevice (vbd));
+      sr = original_sr (record, home_cache, ferry_vbd_get_userdevice (vbd));
       if (sr != NULL && g_strcmp0 (ferry_object_get_ref (FERRY_OBJECT (sr)), ferry_vdi_get_sr (FERRY_VDI (vdi))) != 0)
         {
           ferry_move_request_set_vdi_sr (group->request, FERRY_VDI (vdi), sr);
@@ -951,7 +1178,7 @@ add_return (GHashTable        *groups,
       for (guint i = 0; i < g_list_model_get_n_items (vifs); i++)
         {
           g_autoptr(FerryVif) vif = g_list_model_get_item (vifs, i);
-          FerryNetwork *network = original_network (ferry_history_entry_get_json (entry), home_cache,
+          FerryNetwork *network = original_network (record, home_cache,
                                                     ferry_vif_get_device (vif));
 
           if (network != NULL)
@@ -993,10 +1220,8 @@ ferry_history_build_put_back (FerryHistory  *self,
   for (guint i = 0; i < self->entries->len; i++)
     {
       FerryHistoryEntry *entry = g_ptr_array_index (self->entries, i);
-      JsonObject *from = _ferry_json_get_object (entry->merged, "from");
       const char *vm_uuid = ferry_history_entry_get_vm_uuid (entry);
-      const char *pool_uuid = NULL;
-      const char *host_uuid = NULL;
+      g_autoptr(JsonObject) record = NULL;
       FerryConnection *home;
       FerryCache *home_cache;
       FerryHost *home_host;
@@ -1008,9 +1233,7 @@ ferry_history_build_put_back (FerryHistory  *self,
         continue;
       g_hash_table_add (seen, (gpointer) vm_uuid);
 
-      _ferry_json_get_ref (from, "pool", &pool_uuid, NULL);
-      _ferry_json_get_ref (from, "host", &host_uuid, NULL);
-      home = _ferry_connections_find_pool (connections, pool_uuid);
+      home = _ferry_connections_find_pool (connections, entry->texts [TEXT_FROM_POOL_UUID]);
       vm = find_vm (connections, vm_uuid);
       if (home == NULL || vm == NULL)
         {
@@ -1019,8 +1242,9 @@ ferry_history_build_put_back (FerryHistory  *self,
           continue;
         }
       home_cache = ferry_connection_get_cache (home);
-      home_host = _ferry_cache_find_uuid (home_cache, FERRY_TYPE_HOST, host_uuid);
-      add_return (groups, order, entry, vm, home_cache, home_host);
+      home_host = _ferry_cache_find_uuid (home_cache, FERRY_TYPE_HOST, entry->texts [TEXT_FROM_HOST_UUID]);
+      record = ferry_history_entry_dup_json (entry);
+      add_return (groups, order, record, vm, home_cache, home_host);
     }
 
   for (guint i = 0; i < order->len; i++)

@@ -77,6 +77,8 @@ FerryOperation       ferry_history_entry_get_operation     (FerryHistoryEntry *s
 /* "prod-host-02 (Production)" */
 char                *ferry_history_entry_dup_from_text     (FerryHistoryEntry *self);
 char                *ferry_history_entry_dup_to_text       (FerryHistoryEntry *self);
+/* The UUID of the host it left, or NULL. */
+const char          *ferry_history_entry_get_from_host_uuid (FerryHistoryEntry *self);
 /* The task of the start record, and the pool it runs in. */
 const char          *ferry_history_entry_get_task_ref      (FerryHistoryEntry *self);
 const char          *ferry_history_entry_get_task_pool     (FerryHistoryEntry *self);
@@ -88,8 +90,9 @@ const char          *ferry_history_entry_get_error_message (FerryHistoryEntry *s
 double               ferry_history_entry_get_actual_duration (FerryHistoryEntry *self);
 gint64               ferry_history_entry_get_actual_bytes  (FerryHistoryEntry *self);
 FerryEstimate       *ferry_history_entry_dup_predicted     (FerryHistoryEntry *self);
-/* Every member of every record, later records winning (transfer none). */
-JsonObject          *ferry_history_entry_get_json          (FerryHistoryEntry *self);
+/* Every member of every record, later records winning; parsed from the
+ * text kept in memory on each call (transfer full). */
+JsonObject          *ferry_history_entry_dup_json          (FerryHistoryEntry *self);
 
 #define FERRY_TYPE_HISTORY (ferry_history_get_type ())
 G_DECLARE_FINAL_TYPE (FerryHistory, ferry_history, FERRY, HISTORY, GObject)
@@ -102,6 +105,15 @@ const char          *ferry_history_get_path                (FerryHistory      *s
 /* (Re)reads the journal. A missing file is an empty history; lines that
  * are not records (a torn last line) are skipped and counted. */
 gboolean             ferry_history_load                    (FerryHistory      *self,
+                                                            GError           **error);
+/* The same in a worker thread; the entries are replaced on the calling
+ * thread's main context when it is done (keeping those appended meanwhile). */
+void                 ferry_history_load_async              (FerryHistory      *self,
+                                                            GCancellable      *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer           user_data);
+gboolean             ferry_history_load_finish             (FerryHistory      *self,
+                                                            GAsyncResult      *result,
                                                             GError           **error);
 /* The same from memory (tests, fuzzing); never fails. */
 void                 ferry_history_load_data               (FerryHistory      *self,

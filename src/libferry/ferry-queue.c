@@ -1254,31 +1254,21 @@ journal_orphan (FerryQueue        *self,
     g_warning ("Could not journal: %s", local_error->message);
 }
 
-void
-ferry_queue_recover_async (FerryQueue          *self,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+static void
+history_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) task = user_data;
+  FerryQueue *self = g_task_get_source_object (task);
   g_autoptr(GPtrArray) open = NULL;
   g_autoptr(GHashTable) plans = NULL;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   guint n = 0;
 
-  g_return_if_fail (FERRY_IS_QUEUE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ferry_queue_recover_async);
-
-  if (self->history == NULL)
+  if (!ferry_history_load_finish (FERRY_HISTORY (object), result, &error))
     {
-      g_task_return_int (task, 0);
-      return;
-    }
-  if (!ferry_history_load (self->history, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       return;
     }
 
@@ -1288,7 +1278,8 @@ ferry_queue_recover_async (FerryQueue          *self,
     {
       FerryHistoryEntry *entry = g_ptr_array_index (open, i);
       const char *plan_id = ferry_history_entry_get_plan_id (entry);
-      gint64 index = _ferry_json_get_int (ferry_history_entry_get_json (entry), "item", -1);
+      g_autoptr(JsonObject) record = ferry_history_entry_dup_json (entry);
+      gint64 index = _ferry_json_get_int (record, "item", -1);
       FerryPlan *plan;
       FerryJob *job;
 
@@ -1325,6 +1316,27 @@ ferry_queue_recover_async (FerryQueue          *self,
   notify_counts (self);
   schedule (self);
   g_task_return_int (task, n);
+}
+
+void
+ferry_queue_recover_async (FerryQueue          *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FERRY_IS_QUEUE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ferry_queue_recover_async);
+
+  if (self->history == NULL)
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  ferry_history_load_async (self->history, cancellable, history_loaded_cb, g_steal_pointer (&task));
 }
 
 guint

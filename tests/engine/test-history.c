@@ -120,6 +120,102 @@ test_records (void)
   g_assert_cmpfloat (ferry_estimator_get_learned_rate (estimator, "net-1", NULL), ==, 1024.0 * 1024 * 1024);
 }
 
+static JsonObject *
+ref_object (const char *uuid,
+            const char *name)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "uuid", uuid);
+  json_object_set_string_member (object, "name", name);
+  return object;
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    user_data)
+{
+  gint *n_items = user_data;
+
+  *n_items += (gint) added - (gint) removed;
+}
+
+static void
+test_load_async (void)
+{
+  g_autofree char *path = journal_path ();
+  g_autoptr(FerryHistory) writer = ferry_history_new (path);
+  g_autoptr(FerryHistory) history = ferry_history_new (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) pending = NULL;
+  g_autoptr(JsonObject) merged = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from_text = NULL;
+  JsonObject *queued, *end, *from, *actual, *failure;
+  FerryHistoryEntry *entry;
+  gint n_items = 0;
+
+  g_test_summary ("The journal is read in a thread; entries keep every member, and records "
+                  "appended meanwhile are kept");
+
+  g_remove (path);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *job = g_strdup_printf ("job-%u", i);
+
+      queued = record ("queued", job);
+      from = json_object_new ();
+      json_object_set_object_member (from, "pool", ref_object ("pool-uuid", "Production"));
+      json_object_set_object_member (from, "host", ref_object ("host-uuid", "prod-host-02"));
+      json_object_set_object_member (queued, "from", from);
+      json_object_set_int_member (queued, "item", i);
+      append (writer, queued);
+      end = record ("end", job);
+      json_object_set_string_member (end, "outcome", "failed");
+      actual = json_object_new ();
+      json_object_set_double_member (actual, "duration", 12.5);
+      json_object_set_int_member (actual, "bytes", 4096);
+      json_object_set_object_member (end, "actual", actual);
+      failure = json_object_new ();
+      json_object_set_string_member (failure, "code", "VM_MIGRATE_FAILED");
+      json_object_set_string_member (failure, "message", "It failed");
+      json_object_set_object_member (end, "error", failure);
+      append (writer, end);
+    }
+
+  g_signal_connect (history, "items-changed", G_CALLBACK (on_items_changed), &n_items);
+  ferry_history_load_async (history, NULL, ferry_test_result_cb, &pending);
+  /* Appended while the thread reads: kept whether or not it read it. */
+  append (history, record ("queued", "job-late"));
+  result = ferry_test_wait_result (&pending);
+  g_assert_true (ferry_history_load_finish (history, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 201);
+  g_assert_cmpint (n_items, ==, 201);
+  g_assert_nonnull (ferry_history_lookup (history, "job-late"));
+
+  entry = ferry_history_lookup (history, "job-7");
+  g_assert_cmpint (ferry_history_entry_get_outcome (entry), ==, FERRY_HISTORY_OUTCOME_FAILED);
+  g_assert_cmpstr (ferry_history_entry_get_plan_id (entry), ==, "plan-1");
+  g_assert_cmpstr (ferry_history_entry_get_from_host_uuid (entry), ==, "host-uuid");
+  from_text = ferry_history_entry_dup_from_text (entry);
+  g_assert_cmpstr (from_text, ==, "prod-host-02 (Production)");
+  g_assert_cmpstr (ferry_history_entry_get_error_code (entry), ==, "VM_MIGRATE_FAILED");
+  g_assert_cmpstr (ferry_history_entry_get_error_message (entry), ==, "It failed");
+  g_assert_cmpfloat (ferry_history_entry_get_actual_duration (entry), ==, 12.5);
+  g_assert_cmpint (ferry_history_entry_get_actual_bytes (entry), ==, 4096);
+
+  /* Members of both records, merged. */
+  merged = ferry_history_entry_dup_json (entry);
+  g_assert_cmpint (json_object_get_int_member (merged, "item"), ==, 7);
+  g_assert_cmpstr (json_object_get_string_member (merged, "outcome"), ==, "failed");
+  g_assert_true (json_object_has_member (merged, "from"));
+}
+
 static void
 test_torn_line (void)
 {
@@ -251,6 +347,7 @@ main (int   argc,
 
   g_test_add_func ("/history/default-path", test_default_path);
   g_test_add_func ("/history/records", test_records);
+  g_test_add_func ("/history/load-async", test_load_async);
   g_test_add_func ("/history/torn-line", test_torn_line);
   g_test_add_func ("/history/garbage", test_garbage);
   g_test_add_func ("/history/put-back/cross-pool", test_put_back_cross_pool);

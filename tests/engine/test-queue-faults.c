@@ -183,6 +183,7 @@ test_left_paused (void)
   g_autoptr(GError) error = NULL;
   const FerryVmLocation *location;
   FerryHistoryEntry *entry;
+  g_autoptr(JsonObject) record = NULL;
   JsonObject *where;
   FerryJob *job;
 
@@ -219,7 +220,8 @@ test_left_paused (void)
   entry = ferry_history_lookup (reread, ferry_job_get_id (job));
   g_assert_cmpint (ferry_history_entry_get_outcome (entry), ==, FERRY_HISTORY_OUTCOME_FAILED);
   g_assert_cmpstr (ferry_history_entry_get_error_code (entry), ==, "VM_MIGRATE_FAILED");
-  where = json_object_get_object_member (ferry_history_entry_get_json (entry), "location");
+  record = ferry_history_entry_dup_json (entry);
+  where = json_object_get_object_member (record, "location");
   g_assert_cmpstr (json_object_get_string_member (where, "state"), ==, "paused");
 
   /* Unpause it. */

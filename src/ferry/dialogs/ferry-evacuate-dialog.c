@@ -473,14 +473,9 @@ dup_evacuation_start (FerryEvacuateDialog *self,
   for (guint i = n; i > 0; i--)
     {
       g_autoptr(FerryHistoryEntry) entry = g_list_model_get_item (G_LIST_MODEL (history), i - 1);
-      JsonObject *json = ferry_history_entry_get_json (entry);
-      JsonObject *from = json && json_object_has_member (json, "from") ? json_object_get_object_member (json, "from") : NULL;
-      JsonObject *host = from && json_object_has_member (from, "host") &&
-                         JSON_NODE_HOLDS_OBJECT (json_object_get_member (from, "host"))
-                           ? json_object_get_object_member (from, "host") : NULL;
 
-      if (ferry_history_entry_get_operation (entry) != FERRY_OPERATION_EVACUATE || host == NULL ||
-          g_strcmp0 (json_object_get_string_member_with_default (host, "uuid", NULL), uuid) != 0)
+      if (ferry_history_entry_get_operation (entry) != FERRY_OPERATION_EVACUATE ||
+          g_strcmp0 (ferry_history_entry_get_from_host_uuid (entry), uuid) != 0)
         continue;
       if (plan_id != NULL && g_strcmp0 (plan_id, ferry_history_entry_get_plan_id (entry)) != 0)
         break;
