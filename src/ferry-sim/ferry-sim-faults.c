@@ -28,6 +28,7 @@ typedef enum
   FAULT_PARTITION,
   FAULT_CORRUPT_TRANSFER,
   FAULT_DROP_TRANSFER,
+  FAULT_STALL_TRANSFER,
 } FaultType;
 
 typedef enum
@@ -55,6 +56,7 @@ static const struct
   { "partition",               FAULT_PARTITION,               BOUND_COUNTED, "pool peer" },
   { "corrupt_transfer",        FAULT_CORRUPT_TRANSFER,        BOUND_COUNTED, "vm at_progress" },
   { "drop_transfer",           FAULT_DROP_TRANSFER,           BOUND_COUNTED, "vm at_progress" },
+  { "stall_transfer",          FAULT_STALL_TRANSFER,          BOUND_COUNTED, "vm at_progress side" },
 };
 
 #define DEFAULT_AT_PROGRESS 0.5
@@ -81,6 +83,7 @@ typedef struct
   gboolean      spent;
   char         *old_master;    /* master_failover: to move back to */
   FerrySimPool *peer;          /* partition: the other pool */
+  gboolean      import_side;   /* stall_transfer: "side": "import" */
 } Fault;
 
 struct _FerrySimFaults
@@ -343,6 +346,7 @@ parse_fault (FerrySimFaults  *self,
   const char *method = NULL;
   const char *comment = NULL;
   const char *peer = NULL;
+  const char *side = NULL;
   double count = 0, seconds = -1, after = 0, delay = 0, at_progress = DEFAULT_AT_PROGRESS;
   gboolean has_count, has_seconds, has_after, has_delay, has_progress;
   g_auto(GStrv) error_spec = NULL;
@@ -368,8 +372,11 @@ parse_fault (FerrySimFaults  *self,
 
   if (!get_string (object, "host", &host) || !get_string (object, "pool", &pool) ||
       !get_string (object, "vm", &vm) || !get_string (object, "method", &method) ||
-      !get_string (object, "comment", &comment) || !get_string (object, "peer", &peer))
+      !get_string (object, "comment", &comment) || !get_string (object, "peer", &peer) ||
+      !get_string (object, "side", &side))
     return set_fault_error (error, index, _("“host”, “pool”, “vm”, “method” and “comment” are non-empty strings")), NULL;
+  if (side != NULL && !g_str_equal (side, "export") && !g_str_equal (side, "import"))
+    return set_fault_error (error, index, _("“side” is “export” or “import”")), NULL;
   if (!get_number (object, "count", &count, &has_count) ||
       (has_count && (count < 1 || count > G_MAXINT32 || count != (double) (gint64) count)))
     return set_fault_error (error, index, _("“count” is a whole number of at least 1")), NULL;
@@ -395,6 +402,7 @@ parse_fault (FerrySimFaults  *self,
   fault->method = g_strdup (method);
   fault->error = g_steal_pointer (&error_spec);
   fault->at_progress = at_progress;
+  fault->import_side = g_strcmp0 (side, "import") == 0;
   fault->leave_paused = json_object_get_boolean_member_with_default (object, "leave_paused", FALSE);
   fault->delay = delay;
   fault->count = (gint64) count;
@@ -877,6 +885,12 @@ match_migration (Fault         *fault,
          (fault->vm == NULL || match_vm (migration->vm, fault->vm));
 }
 
+typedef struct
+{
+  MigrationMatch migration;
+  gboolean       import;
+} StallMatch;
+
 static const char *
 get_host_uuid (FerrySimPool *pool,
            const char   *ref)
@@ -1012,4 +1026,32 @@ ferry_sim_faults_check_transfer (FerrySimWorld *world,
   *drop = fire_fault (ferry_sim_world_get_faults (world), FAULT_DROP_TRANSFER, match_migration, &match) != NULL;
   if (!*drop)
     *corrupt = fire_fault (ferry_sim_world_get_faults (world), FAULT_CORRUPT_TRANSFER, match_migration, &match) != NULL;
+}
+
+static gboolean
+match_stall (Fault         *fault,
+             gconstpointer  data)
+{
+  const StallMatch *stall = data;
+
+  return fault->import_side == stall->import && match_migration (fault, &stall->migration);
+}
+
+gboolean
+ferry_sim_faults_check_stall (FerrySimWorld *world,
+                              FerrySimPool  *pool,
+                              const char    *vm_ref,
+                              gboolean       import,
+                              double         progress)
+{
+  FerrySimRow *vm;
+  StallMatch match;
+
+  g_return_val_if_fail (FERRY_SIM_IS_WORLD (world), FALSE);
+
+  vm = vm_ref ? ferry_sim_db_lookup_in (ferry_sim_pool_get_db (pool), "VM", vm_ref) : NULL;
+  if (vm == NULL)
+    return FALSE;
+  match = (StallMatch) { { vm, progress }, !!import };
+  return fire_fault (ferry_sim_world_get_faults (world), FAULT_STALL_TRANSFER, match_stall, &match) != NULL;
 }

@@ -29,6 +29,9 @@
  *                            between them fail with CANNOT_CONTACT_HOST
  *   corrupt_transfer         an export of "vm" flips a byte of a block at "at_progress"
  *   drop_transfer            an export of "vm" closes its connection at "at_progress"
+ *   stall_transfer           an export ("side" "export", the default) of "vm" stops
+ *                            sending at "at_progress", or an import ("side" "import")
+ *                            stops reading; the connection stays open, the task pending
  *
  * Hosts are named by name_label, UUID, ref or address; pools by name or UUID;
  * VMs by name_label, UUID or ref.
@@ -103,6 +106,15 @@ void        ferry_sim_faults_check_transfer    (FerrySimWorld   *world,
                                                 double           progress,
                                                 gboolean        *corrupt,
                                                 gboolean        *drop);
+
+/* A transfer of @vm_ref (an export's VM, or the VM an import makes) in
+ * @pool has moved @progress (0…1) of its disks: TRUE when a stall_transfer
+ * fault for that side (@import) fires: the transfer then stops moving. */
+gboolean    ferry_sim_faults_check_stall       (FerrySimWorld   *world,
+                                                FerrySimPool    *pool,
+                                                const char      *vm_ref,
+                                                gboolean         import,
+                                                double           progress);
 
 /* Hooks for the HTTP layer (ferry-sim-world.c). */
 

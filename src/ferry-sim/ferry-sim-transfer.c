@@ -41,6 +41,12 @@ typedef struct
 
   FerrySimXvaReader *reader;
   double             last_progress;
+
+  /* A stall_transfer fault: nothing moves until the task is cancelled. */
+  gboolean           stalled;
+  GSource           *stall_poll;
+  GDestroyNotify     stall_free;     /* frees what owns the transfer (a raw import) */
+  gpointer           stall_data;
 } Transfer;
 
 G_LOCK_DEFINE_STATIC (transfers);
@@ -53,6 +59,7 @@ transfer_free (Transfer *transfer)
   if (transfers != NULL && g_hash_table_lookup (transfers, transfer->task_ref) == transfer)
     g_hash_table_remove (transfers, transfer->task_ref);
   G_UNLOCK (transfers);
+  _ferry_sim_source_clear (&transfer->stall_poll);
   ferry_sim_xva_writer_free (transfer->writer);
   ferry_sim_xva_reader_free (transfer->reader);
   g_clear_object (&transfer->gzip);
@@ -264,6 +271,55 @@ check_cancelled (Transfer *transfer)
   return TRUE;
 }
 
+/* A stalled transfer (README.md §9, stall_transfer) neither sends nor reads,
+ * as a hung xapi or a link that silently drops packets: its connection
+ * stays open and its task pending until task.cancel, which then ends it as
+ * any cancel does. Polled: a stalled transfer has no I/O to wake it. */
+#define STALL_POLL_MS 50
+
+static gboolean
+on_stall_poll_cb (gpointer data)
+{
+  Transfer *transfer = data;
+
+  if (!g_cancellable_is_cancelled (transfer->cancellable))
+    return G_SOURCE_CONTINUE;
+  g_debug ("Stalled transfer %s: cancelled", transfer->task_ref);
+  check_cancelled (transfer);
+  if (transfer->msg != NULL)
+    {
+      /* libsoup waits for the rest of the body: end it, on the closed
+       * connection, so that the message (and the transfer) finishes. */
+      g_clear_pointer (&transfer->stall_poll, g_source_unref);
+      soup_message_body_complete (soup_server_message_get_response_body (transfer->msg));
+      soup_server_message_unpause (transfer->msg);
+      return G_SOURCE_REMOVE;
+    }
+  g_clear_pointer (&transfer->stall_poll, g_source_unref);
+  if (transfer->stall_free != NULL)
+    transfer->stall_free (transfer->stall_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* TRUE when a stall_transfer fault stops the transfer here. */
+static gboolean
+maybe_stall (Transfer *transfer,
+             gboolean  import,
+             double    progress)
+{
+  FerrySimWorld *world = ferry_sim_pool_get_world (transfer->pool);
+  const char *vm_ref = import ? ferry_sim_xva_reader_get_vm_ref (transfer->reader) : transfer->vm_ref;
+
+  if (transfer->stalled)
+    return TRUE;
+  if (world == NULL || !ferry_sim_faults_check_stall (world, transfer->pool, vm_ref, import, progress))
+    return FALSE;
+  g_debug ("Transfer %s stalls at %.0f%%", transfer->task_ref, progress * 100);
+  transfer->stalled = TRUE;
+  transfer->stall_poll = _ferry_sim_timeout_add (STALL_POLL_MS, on_stall_poll_cb, transfer, NULL);
+  return TRUE;
+}
+
 /* Export -------------------------------------------------------------------- */
 
 static void
@@ -292,6 +348,8 @@ export_next (Transfer *transfer)
   if (corrupt)
     ferry_sim_xva_writer_corrupt_next (transfer->writer);
   set_progress (transfer, progress);
+  if (maybe_stall (transfer, FALSE, progress))
+    return;
 
   while (piece->len == 0 && !transfer->writer_done)
     {
@@ -628,6 +686,12 @@ on_raw_read_cb (GObject      *object,
   /* Stream_vdi.recv_all stops at the end of the tar, not of the connection. */
   if (ferry_sim_xva_reader_is_complete (transfer->reader))
     raw_import_finish (raw);
+  else if (total > 0 && maybe_stall (transfer, TRUE, (double) ferry_sim_xva_reader_get_verified (transfer->reader) / total))
+    {
+      /* No more reading: the client's writes back up. */
+      transfer->stall_free = (GDestroyNotify) raw_import_free;
+      transfer->stall_data = raw;
+    }
   else
     raw_import_read (raw);
 }

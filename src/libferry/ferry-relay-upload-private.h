@@ -32,6 +32,10 @@ FerryRelayUpload *_ferry_relay_upload_new       (FerryConnection   *connection,
                                                  GInputStream      *body);
 /* Bytes of the body written so far (any thread may read it). */
 guint64           _ferry_relay_upload_get_bytes (FerryRelayUpload  *self);
+/* While nothing moves: TRUE when the server is awaited (the connection,
+ * a write, the answer; or the upload is over), FALSE when the body is (the
+ * source's side). */
+gboolean          _ferry_relay_upload_is_waiting_for_server (FerryRelayUpload *self);
 /* After a failure: TRUE when reading the body failed (the source's side),
  * FALSE when the connection to the server did. */
 gboolean          _ferry_relay_upload_get_body_failed (FerryRelayUpload *self);

@@ -55,6 +55,7 @@ struct _FerryRelayUpload
   GSocketConnection  *socket;
   GIOStream          *stream;        /* the socket, or TLS over it */
   GString            *request_head;
+  gboolean            head_written;
   Slot                slots[N_SLOTS];
   guint               next_read;     /* the slot the next piece goes to */
   guint               next_write;    /* the slot the next piece to send is in */
@@ -154,6 +155,22 @@ _ferry_relay_upload_get_bytes (FerryRelayUpload *self)
   g_return_val_if_fail (FERRY_IS_RELAY_UPLOAD (self), 0);
 
   return self->bytes;
+}
+
+gboolean
+_ferry_relay_upload_is_waiting_for_server (FerryRelayUpload *self)
+{
+  g_return_val_if_fail (FERRY_IS_RELAY_UPLOAD (self), FALSE);
+
+  /* Done, or connecting, or its request, a piece, the end of the body
+   * or the answer on its way: the server's turn. */
+  if (self->task == NULL || !self->head_written || self->closing || self->answer_eof)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    if (self->slots[i].state == SLOT_WRITING)
+      return TRUE;
+  /* Else a piece of the body is awaited. */
+  return FALSE;
 }
 
 gboolean
@@ -475,6 +492,7 @@ on_head_written_cb (GObject      *object,
       io_failed (self, g_steal_pointer (&error));
       return;
     }
+  self->head_written = TRUE;
   pump (self);
 }
 

@@ -109,6 +109,7 @@ struct _FerryRelay
   char              *sr_ref;
   gboolean           move;
   gboolean           compress;
+  guint              stall_timeout; /* seconds; 0: the connections' */
   GHashTable        *vif_networks;  /* device → destination network ref */
 
   char              *phase;
@@ -128,6 +129,7 @@ struct _FerryRelay
   SoupMessage       *export_msg;
   FerryRelayUpload  *upload;        /* the import's body: the export's */
   FerryTaskFollower *import_follower;
+  FerryTaskFollower *export_follower;
   guint              tick_id;
   gint64             tick_time;
   guint64            tick_bytes;
@@ -141,6 +143,16 @@ struct _FerryRelay
   gboolean           failing;
   gboolean           cleanup_failed;/* some of the copy stayed on the destination */
   FerryConnection   *lost;          /* the side whose link broke, if known */
+  gboolean           uploaded;      /* the whole body went to the destination */
+  gboolean           committed;     /* the source's removal began: no way back */
+
+  /* The stall watchdog: from the export's start to the import's end,
+   * something must move (bytes, either task's progress, the phase). */
+  gboolean           watching;
+  gint64             last_activity;
+  guint64            seen_bytes;
+  double             seen_export_progress;
+  double             seen_import_progress;
 };
 
 G_DEFINE_FINAL_TYPE (FerryRelay, ferry_relay, G_TYPE_OBJECT)
@@ -172,6 +184,7 @@ clear_run (FerryRelay *self)
   g_clear_object (&self->export_msg);
   g_clear_object (&self->upload);
   g_clear_object (&self->import_follower);
+  g_clear_object (&self->export_follower);
   g_clear_object (&self->session);
   g_clear_pointer (&self->vm_record, json_object_unref);
   g_clear_pointer (&self->dst_vm_record, json_object_unref);
@@ -179,6 +192,7 @@ clear_run (FerryRelay *self)
   g_clear_pointer (&self->dst_disks, g_ptr_array_unref);
   g_clear_error (&self->error);
   self->lost = NULL;
+  self->watching = FALSE;
 }
 
 static void
@@ -351,6 +365,23 @@ ferry_relay_get_compress (FerryRelay *self)
   return self->compress;
 }
 
+void
+ferry_relay_set_stall_timeout (FerryRelay *self,
+                               guint       seconds)
+{
+  g_return_if_fail (FERRY_IS_RELAY (self));
+  self->stall_timeout = seconds;
+}
+
+guint
+ferry_relay_get_stall_timeout (FerryRelay *self)
+{
+  g_return_val_if_fail (FERRY_IS_RELAY (self), 0);
+  if (self->stall_timeout > 0)
+    return self->stall_timeout;
+  return MAX (ferry_connection_get_timeout (self->src), ferry_connection_get_timeout (self->dst));
+}
+
 const char *ferry_relay_get_phase (FerryRelay *self) { g_return_val_if_fail (FERRY_IS_RELAY (self), NULL); return self->phase; }
 double ferry_relay_get_progress (FerryRelay *self) { g_return_val_if_fail (FERRY_IS_RELAY (self), 0); return self->progress; }
 guint64 ferry_relay_get_bytes (FerryRelay *self) { g_return_val_if_fail (FERRY_IS_RELAY (self), 0); return self->bytes; }
@@ -366,6 +397,8 @@ set_phase (FerryRelay *self,
 {
   if (g_strcmp0 (self->phase, phase) == 0)
     return;
+  /* A new phase is progress too. */
+  self->last_activity = g_get_monotonic_time ();
   g_free (self->phase);
   self->phase = g_strdup (phase);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PHASE]);
@@ -407,6 +440,35 @@ json_string (JsonObject *object,
          ? json_node_get_string (node) : NULL;
 }
 
+static void stalled (FerryRelay *self, guint seconds);
+
+/* Something moved since the last look: bytes, or either task's progress
+ * (xapi reading a long run of empty blocks sends little but progresses). */
+static void
+watch_stall (FerryRelay *self,
+             gint64      now,
+             guint64     bytes)
+{
+  double export_progress = self->export_follower ? ferry_task_follower_get_progress (self->export_follower) : 0;
+  double import_progress = self->import_follower ? ferry_task_follower_get_progress (self->import_follower) : 0;
+  guint timeout;
+
+  if (!self->watching || self->failing)
+    return;
+  if (bytes != self->seen_bytes || export_progress != self->seen_export_progress ||
+      import_progress != self->seen_import_progress)
+    {
+      self->seen_bytes = bytes;
+      self->seen_export_progress = export_progress;
+      self->seen_import_progress = import_progress;
+      self->last_activity = now;
+      return;
+    }
+  timeout = ferry_relay_get_stall_timeout (self);
+  if (now - self->last_activity >= (gint64) timeout * G_USEC_PER_SEC)
+    stalled (self, timeout);
+}
+
 /* Progress: bytes through this computer, and the import task's own. */
 static gboolean
 on_tick_cb (gpointer user_data)
@@ -442,6 +504,7 @@ on_tick_cb (gpointer user_data)
         self->eta = (1 - p) / p * ((now - self->tick_time) / (double) G_USEC_PER_SEC + bytes / self->rate);
       g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ETA]);
     }
+  watch_stall (self, now, bytes);
   return G_SOURCE_CONTINUE;
 }
 
@@ -579,12 +642,27 @@ is_connection_lost (const GError *error)
          g_error_matches (error, FERRY_RPC_ERROR, FERRY_RPC_ERROR_CONNECTION_LOST);
 }
 
+/* Where the VM is after a failure, in plain words. */
+static char *
+dup_where (FerryRelay *self)
+{
+  const char *name = json_string (self->vm_record, "name_label");
+
+  if (self->cleanup_failed)
+    return g_strdup_printf (_("%s is still on the source pool, untouched. Part of the incomplete copy may be "
+                              "left on the destination: look for a halted VM named %s there and delete it. "
+                              "Check the network, then try again."),
+                            name ? name : _("The VM"), name ? name : "");
+  return g_strdup_printf (_("%s is still on the source pool, untouched, and the incomplete copy was removed "
+                            "from the destination. Check the network, then try again."),
+                          name ? name : _("The VM"));
+}
+
 /* What happened and where the VM is, in plain words. */
 static GError *
 plain_connection_error (FerryRelay   *self,
                         const GError *error)
 {
-  const char *name = json_string (self->vm_record, "name_label");
   FerryConnection *lost = self->lost;
   g_autofree char *what = NULL;
   g_autofree char *where = NULL;
@@ -600,15 +678,7 @@ plain_connection_error (FerryRelay   *self,
                               "through this computer."), ferry_connection_get_master_address (self->dst));
   else
     what = g_strdup (_("A connection to one of the pools broke while the VM was being copied through this computer."));
-  if (self->cleanup_failed)
-    where = g_strdup_printf (_("%s is still on the source pool, untouched. Part of the incomplete copy may be "
-                               "left on the destination: look for a halted VM named %s there and delete it. "
-                               "Check the network, then try again."),
-                             name ? name : _("The VM"), name ? name : "");
-  else
-    where = g_strdup_printf (_("%s is still on the source pool, untouched, and the incomplete copy was removed "
-                               "from the destination. Check the network, then try again."),
-                             name ? name : _("The VM"));
+  where = dup_where (self);
   return g_error_new (FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_CONNECTION_LOST, "%s %s", what, where);
 }
 
@@ -623,6 +693,15 @@ complete (FerryRelay *self,
   if (error != NULL && self->failing && is_connection_lost (error))
     {
       GError *plain = plain_connection_error (self, error);
+
+      g_error_free (error);
+      error = plain;
+    }
+  else if (g_error_matches (error, FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_STALLED))
+    {
+      /* Which pool stood still, then where the VM is now. */
+      g_autofree char *where = dup_where (self);
+      GError *plain = g_error_new (FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_STALLED, "%s %s", error->message, where);
 
       g_error_free (error);
       error = plain;
@@ -661,7 +740,9 @@ on_disk_destroyed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = ferry_connection_call_finish (FERRY_CONNECTION (object), result, &error);
 
-  if (node == NULL)
+  /* A disk already gone (xapi's own clean-up after the cancel got there
+   * first) is what we wanted. */
+  if (node == NULL && !ferry_xapi_error_has_name (error, "HANDLE_INVALID"))
     {
       g_debug ("Could not destroy a disk: %s", error->message);
       self->cleanup_failed |= self->failing;
@@ -838,12 +919,13 @@ static void
 fail (FerryRelay *self,
       GError     *error)
 {
-  if (self->failing || self->task == NULL)
+  if (self->failing || self->task == NULL || self->committed)
     {
       g_error_free (error);
       return;
     }
   self->failing = TRUE;
+  self->watching = FALSE;
   g_debug ("Relay of %s failed: %s", self->vm_ref, error->message);
   g_clear_error (&self->error);
   self->error = error;
@@ -863,6 +945,38 @@ fail (FerryRelay *self,
       return;
     }
   find_leftover (self);
+}
+
+/* Nothing moved for @seconds: say which pool stood still, then clean up
+ * as after any failure (both tasks cancelled, the copy removed). */
+static void
+stalled (FerryRelay *self,
+         guint       seconds)
+{
+  gboolean destination = self->uploaded ||
+                         (self->upload != NULL && _ferry_relay_upload_is_waiting_for_server (self->upload));
+  FerryConnection *side = destination ? self->dst : self->src;
+  const char *address = ferry_connection_get_master_address (side);
+  g_autofree char *what = NULL;
+
+  g_debug ("Relay of %s: nothing moved for %u s, waiting for the %s", self->vm_ref, seconds,
+           destination ? "destination" : "source");
+  if (destination)
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The destination pool (%s) made no progress for %u second while the VM "
+                                         "was being copied through this computer.",
+                                         "The destination pool (%s) made no progress for %u seconds while the VM "
+                                         "was being copied through this computer.", seconds),
+                            address, seconds);
+  else
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The source pool (%s) sent nothing for %u second while the VM "
+                                         "was being copied through this computer.",
+                                         "The source pool (%s) sent nothing for %u seconds while the VM "
+                                         "was being copied through this computer.", seconds),
+                            address, seconds);
+  self->lost = side;
+  fail (self, g_error_new_literal (FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_STALLED, what));
 }
 
 /* Success: verify, then (a move) remove the source. */
@@ -898,6 +1012,9 @@ finish_verified (FerryRelay *self)
       complete (self, NULL);
       return;
     }
+  /* The point of no return: a cancel or a failure from here on would
+   * remove the verified copy while the source goes. */
+  self->committed = TRUE;
   set_phase (self, _("Verified; removing the VM from the source"));
   ferry_connection_call_async (self->src, "VM.destroy", g_variant_new ("(s)", self->vm_ref),
                                FERRY_CALL_NONE, NULL, on_source_destroyed_cb, g_object_ref (self));
@@ -1067,6 +1184,8 @@ on_dst_record_cb (GObject      *object,
 static void
 verify_copy (FerryRelay *self)
 {
+  /* From here on each step is one call, bounded by its timeout. */
+  self->watching = FALSE;
   set_phase (self, _("Verifying the copy on the destination"));
   ferry_connection_call_async (self->dst, "VM.get_record", g_variant_new ("(s)", self->dst_vm_ref),
                                FERRY_CALL_IDEMPOTENT, self->cancellable, on_dst_record_cb, g_object_ref (self));
@@ -1158,6 +1277,7 @@ on_import_sent_cb (GObject      *object,
       fail (self, g_steal_pointer (&error));
       return;
     }
+  self->uploaded = TRUE;
   on_tick_cb (self);
   /* No answer at all: the import task tells. */
   if (status != 0 && status != SOUP_STATUS_OK)
@@ -1221,8 +1341,6 @@ start_import (FerryRelay   *self,
 
   self->import_follower = ferry_task_follower_new (self->dst, self->import_task);
   ferry_task_follower_set_destroy_when_done (self->import_follower, FALSE);
-  self->tick_time = g_get_monotonic_time ();
-  self->tick_id = g_timeout_add (TICK_MS, on_tick_cb, self);
 
   set_phase (self, _("Copying through this computer"));
   _ferry_relay_upload_run_async (self->upload, self->cancellable, on_import_sent_cb, g_object_ref (self));
@@ -1276,6 +1394,12 @@ start_export (FerryRelay *self)
       return;
     }
   set_phase (self, _("Starting the export"));
+  /* Its progress tells that the source works, even when it sends little. */
+  self->export_follower = ferry_task_follower_new (self->src, self->export_task);
+  ferry_task_follower_set_destroy_when_done (self->export_follower, FALSE);
+  self->tick_time = self->last_activity = g_get_monotonic_time ();
+  self->watching = TRUE;
+  self->tick_id = g_timeout_add (TICK_MS, on_tick_cb, self);
   soup_session_send_async (self->session, self->export_msg, G_PRIORITY_DEFAULT, self->cancellable,
                            on_export_sent_cb, g_object_ref (self));
 }
@@ -1391,6 +1515,11 @@ ferry_relay_cancel (FerryRelay *self)
 {
   g_return_if_fail (FERRY_IS_RELAY (self));
 
+  if (self->committed)
+    {
+      g_debug ("Relay of %s: too late to cancel, the copy is verified and the source going", self->vm_ref);
+      return;
+    }
   if (self->task != NULL)
     fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled")));
 }
@@ -1422,6 +1551,9 @@ ferry_relay_run_async (FerryRelay          *self,
 
   self->task = g_steal_pointer (&task);
   self->failing = FALSE;
+  self->uploaded = FALSE;
+  self->committed = FALSE;
+  self->cleanup_failed = FALSE;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   if (cancellable != NULL)

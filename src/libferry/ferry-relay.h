@@ -15,10 +15,15 @@
  * - ferry_relay_cancel() (or the GCancellable) cancels both tasks.
  * - On any failure both tasks are cancelled, the half-imported VM and its
  *   disks are destroyed on the destination and the source is untouched.
+ * - It never hangs: when nothing moves (no byte relayed, neither task
+ *   progressing) for the stall timeout, it fails so, saying which pool
+ *   stood still (FERRY_RELAY_ERROR_STALLED); every other step is one call,
+ *   bounded by the connection's call timeout.
  * - On success the destination VM is verified (the import checked every
  *   block's checksum; disk sizes, names and memory are compared with the
  *   source); only then, and only for a move (not a copy), the source VM
- *   and its disks are destroyed.
+ *   and its disks are destroyed. From that point a cancel is too late and
+ *   is ignored: the move finishes (the copy is never removed then).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,6 +46,7 @@ typedef enum
   FERRY_RELAY_ERROR_CONNECTION_LOST,   /* a link to one of the pools broke mid-stream */
   FERRY_RELAY_ERROR_REFUSED,           /* the destination refused the upload (HTTP) */
   FERRY_RELAY_ERROR_MISMATCH,          /* the copy is not the source's */
+  FERRY_RELAY_ERROR_STALLED,           /* nothing moved for the stall timeout */
 } FerryRelayError;
 
 GQuark      ferry_relay_error_quark     (void);
@@ -92,6 +98,14 @@ void        ferry_relay_set_vif_network (FerryRelay      *self,
 void        ferry_relay_set_compress    (FerryRelay      *self,
                                          gboolean         compress);
 gboolean    ferry_relay_get_compress    (FerryRelay      *self);
+
+/* How long the relay waits while nothing moves before it gives up: no
+ * byte crossed this computer and neither task progressed (a stalled export
+ * or import, a link that silently drops packets). 0, the default: the
+ * larger of the two connections' call timeouts (ferry_connection_get_timeout()). */
+void        ferry_relay_set_stall_timeout (FerryRelay    *self,
+                                           guint          seconds);
+guint       ferry_relay_get_stall_timeout (FerryRelay    *self);
 
 /* Properties, notified on the main context:
  *   phase (string), progress (0…1, never decreasing), bytes (relayed so
