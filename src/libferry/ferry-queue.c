@@ -48,6 +48,7 @@ struct _FerryQueue
   guint             evacuation_batch_size;
   FerryJobSettings  settings;
   guint             schedule_id;
+  gboolean          recovering;
   gboolean          disposed;
 };
 
@@ -1254,33 +1255,25 @@ journal_orphan (FerryQueue        *self,
     g_warning ("Could not journal: %s", local_error->message);
 }
 
-static void
-history_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+/* Queues the open entries of the journal whose pools are connected: a
+ * started one only needs its source pool, to follow its task; one that had
+ * not started needs both. The others stay open for a later call. */
+static guint
+recover_open (FerryQueue *self)
 {
-  g_autoptr(GTask) task = user_data;
-  FerryQueue *self = g_task_get_source_object (task);
-  g_autoptr(GPtrArray) open = NULL;
-  g_autoptr(GHashTable) plans = NULL;
-  GError *error = NULL;
+  g_autoptr(GPtrArray) open = ferry_history_dup_open (self->history);
+  g_autoptr(GHashTable) plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   guint n = 0;
 
-  if (!ferry_history_load_finish (FERRY_HISTORY (object), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  open = ferry_history_dup_open (self->history);
   for (guint i = 0; i < open->len; i++)
     {
       FerryHistoryEntry *entry = g_ptr_array_index (open, i);
       const char *plan_id = ferry_history_entry_get_plan_id (entry);
-      g_autoptr(JsonObject) record = ferry_history_entry_dup_json (entry);
-      gint64 index = _ferry_json_get_int (record, "item", -1);
+      g_autoptr(JsonObject) record = NULL;
+      gboolean started = ferry_history_entry_was_started (entry) && ferry_history_entry_get_task_ref (entry) != NULL;
+      gint64 index;
       FerryPlan *plan;
+      FerryPlanItem *item;
       FerryJob *job;
 
       if (ferry_queue_lookup_job (self, ferry_history_entry_get_job_id (entry)) != NULL)
@@ -1290,19 +1283,29 @@ history_loaded_cb (GObject      *object,
       if (plan == NULL && plan_id != NULL && (plan = ferry_history_dup_plan (self->history, plan_id)) != NULL)
         g_hash_table_insert (plans, g_strdup (plan_id), plan);
 
+      record = ferry_history_entry_dup_json (entry);
+      index = _ferry_json_get_int (record, "item", -1);
       if (plan == NULL || index < 0 || index >= ferry_plan_get_n_items (plan))
         {
           journal_orphan (self, entry);
           continue;
         }
 
+      item = ferry_plan_get_item (plan, index);
+      if (_ferry_connections_find_pool (self->connections, ferry_plan_item_get_from_pool_uuid (item)) == NULL ||
+          (!started && _ferry_connections_find_pool (self->connections, ferry_plan_item_get_to_pool_uuid (item)) == NULL))
+        {
+          g_debug ("Job %s waits for its pools to connect", ferry_history_entry_get_job_id (entry));
+          continue;
+        }
+
       plan_run_for (self, plan);
-      job = _ferry_job_new (plan, ferry_plan_get_item (plan, index), index, ferry_history_entry_get_job_id (entry),
+      job = _ferry_job_new (plan, item, index, ferry_history_entry_get_job_id (entry),
                             self->connections, self->history, self->estimator, &self->settings);
       append_job (self, job);
       n++;
 
-      if (ferry_history_entry_was_started (entry) && ferry_history_entry_get_task_ref (entry) != NULL)
+      if (started)
         {
           g_debug ("Recovering job %s: following task %s", ferry_history_entry_get_job_id (entry),
                    ferry_history_entry_get_task_ref (entry));
@@ -1312,10 +1315,80 @@ history_loaded_cb (GObject      *object,
         }
     }
 
-  /* A plan with a started job had its host prepared already. */
-  notify_counts (self);
-  schedule (self);
-  g_task_return_int (task, n);
+  if (n > 0)
+    {
+      notify_counts (self);
+      schedule (self);
+    }
+  return n;
+}
+
+static void
+on_cache_populated_cb (FerryCache *cache,
+                       GParamSpec *pspec,
+                       gpointer    user_data)
+{
+  FerryQueue *self = user_data;
+
+  if (ferry_cache_get_populated (cache) && !self->disposed)
+    recover_open (self);
+}
+
+/* TRUE when one of them is populated already. */
+static gboolean
+watch_caches (FerryQueue *self,
+              guint       position,
+              guint       n)
+{
+  gboolean populated = FALSE;
+
+  for (guint i = position; i < position + n; i++)
+    {
+      g_autoptr(FerryConnection) connection = g_list_model_get_item (self->connections, i);
+      FerryCache *cache = ferry_connection_get_cache (connection);
+
+      g_signal_connect_object (cache, "notify::populated", G_CALLBACK (on_cache_populated_cb), self, 0);
+      populated |= ferry_cache_get_populated (cache);
+    }
+  return populated;
+}
+
+static void
+on_connections_changed_cb (GListModel *connections,
+                           guint       position,
+                           guint       removed,
+                           guint       added,
+                           gpointer    user_data)
+{
+  FerryQueue *self = user_data;
+
+  if (watch_caches (self, position, added) && !self->disposed)
+    recover_open (self);
+}
+
+static void
+history_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FerryQueue *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!ferry_history_load_finish (FERRY_HISTORY (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* What waits for a pool is recovered when it connects. */
+  if (!self->recovering)
+    {
+      self->recovering = TRUE;
+      watch_caches (self, 0, g_list_model_get_n_items (self->connections));
+      g_signal_connect_object (self->connections, "items-changed", G_CALLBACK (on_connections_changed_cb), self, 0);
+    }
+  g_task_return_int (task, recover_open (self));
 }
 
 void

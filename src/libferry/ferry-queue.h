@@ -125,11 +125,13 @@ gboolean        ferry_queue_wait_idle_finish   (FerryQueue          *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
-/* After a restart: reloads the journal and queues every job it shows
- * unfinished. One that had started is re-attached to its server task by
- * ref (or, when the task is gone, ends by where the VM is); one that had
- * not starts as usual, never twice (see ferry-job.c). Returns the number
- * of jobs recovered. */
+/* After a restart: reloads the journal (in a thread) and queues every job
+ * it shows unfinished whose pools are connected. One that had started is
+ * re-attached to its server task by ref (or, when the task is gone, ends by
+ * where the VM is); one that had not starts as usual, never twice (see
+ * ferry-job.c). The others stay open and are queued when their pools
+ * connect (a cache of the queue's connections becomes populated). Returns
+ * the number of jobs recovered now. */
 void            ferry_queue_recover_async      (FerryQueue          *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
