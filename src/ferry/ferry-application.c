@@ -48,6 +48,28 @@ on_restored_cb (GObject      *object,
     g_debug ("%u saved connections reconnected", n);
 }
 
+/* The journal is read and the moves a previous run left unfinished are
+ * followed again (or when their pools connect); the estimates learn the
+ * rates of past moves (R28). */
+static void
+on_recovered_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FerryQueue *queue = FERRY_QUEUE (object);
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  n = ferry_queue_recover_finish (queue, result, &error);
+  if (error == NULL)
+    {
+      g_debug ("%u unfinished moves recovered", n);
+      ferry_history_teach (ferry_queue_get_history (queue), ferry_queue_get_estimator (queue));
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not read the history: %s", error->message);
+}
+
 /* The settings, or NULL when the schema is not installed (a build run
  * without `meson devenv`): the window then simply keeps its default size. */
 static GSettings *
@@ -187,10 +209,12 @@ ferry_application_startup (GApplication *application)
     }
 
   {
-    /* A demo keeps its history away from the real one. */
-    g_autoptr(FerryHistory) history = self->demo != NULL ? NULL : ferry_history_new (NULL);
+    /* A demo keeps its history away from the real one: in its temporary
+     * directory, removed when the demo ends. */
+    g_autoptr(FerryHistory) history = ferry_history_new (self->demo ? ferry_demo_get_history_path (self->demo) : NULL);
 
     self->queue = ferry_queue_new (G_LIST_MODEL (self->manager), history, NULL);
+    ferry_queue_recover_async (self->queue, self->cancellable, on_recovered_cb, NULL);
   }
 }
 

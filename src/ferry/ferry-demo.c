@@ -27,6 +27,7 @@ struct _FerryDemo
   FerrySimThread         *sim;
   FerryConnectionManager *manager;
   char                   *directory;
+  char                   *history_path;
 };
 
 G_DEFINE_FINAL_TYPE (FerryDemo, ferry_demo, G_TYPE_OBJECT)
@@ -43,9 +44,11 @@ ferry_demo_finalize (GObject *object)
       g_autofree char *path = g_build_filename (self->directory, "connections.ini", NULL);
 
       g_unlink (path);
+      g_unlink (self->history_path);
       g_rmdir (self->directory);
       g_free (self->directory);
     }
+  g_free (self->history_path);
 
   G_OBJECT_CLASS (ferry_demo_parent_class)->finalize (object);
 }
@@ -72,6 +75,7 @@ ferry_demo_new (GError **error)
   self->directory = g_dir_make_tmp ("ferry-demo-XXXXXX", error);
   if (self->directory == NULL)
     return NULL;
+  self->history_path = g_build_filename (self->directory, "history.jsonl", NULL);
 
   self->sim = ferry_sim_thread_start_demo (error);
   if (self->sim == NULL)
@@ -97,6 +101,13 @@ ferry_demo_get_manager (FerryDemo *self)
 {
   g_return_val_if_fail (FERRY_IS_DEMO (self), NULL);
   return self->manager;
+}
+
+const char *
+ferry_demo_get_history_path (FerryDemo *self)
+{
+  g_return_val_if_fail (FERRY_IS_DEMO (self), NULL);
+  return self->history_path;
 }
 
 static void

@@ -20,6 +20,9 @@ const char *ferry_demo_get_announcement  (FerryDemo              *self);
 /* A connection manager whose list lives in a temporary file, so that the
  * demo's servers never mix with the user's. */
 FerryConnectionManager *ferry_demo_get_manager (FerryDemo        *self);
+/* The demo's own journal (ferry-history.h), in the same temporary
+ * directory: the demo's moves never mix with the user's history. */
+const char *ferry_demo_get_history_path  (FerryDemo              *self);
 /* Adds and opens a connection to every simulated pool and standalone host
  * (plain HTTP on loopback, user root, password "demo"). */
 gboolean    ferry_demo_connect_all       (FerryDemo              *self,

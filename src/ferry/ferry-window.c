@@ -14,6 +14,7 @@
 #include "ferry-error.h"
 #include "ferry-flow-actions.h"
 #include "ferry-gtk-compat.h"
+#include "ferry-history-dialog.h"
 #include "ferry-operations-panel.h"
 #include "ferry-queue.h"
 #include "ferry-recovery.h"
@@ -342,6 +343,15 @@ show_operations_action (GtkWidget  *widget,
   ferry_window_set_operations_visible (FERRY_WINDOW (widget), TRUE);
 }
 
+/* The History window: past moves, also those before a restart. */
+static void
+show_history_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  ferry_history_dialog_present (FERRY_WINDOW (widget));
+}
+
 /* A quick migration within the pool, as planned by the engine: the VM
  * goes to the host, its disks stay (O1). */
 static void
@@ -656,6 +666,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.focus-tree", NULL, focus_tree_action);
   gtk_widget_class_install_property_action (widget_class, "win.operations-visible", "operations-visible");
   gtk_widget_class_install_action (widget_class, "win.show-operations", NULL, show_operations_action);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
   gtk_widget_class_install_action (widget_class, "win.migrate-to-host", "(ss)", migrate_to_host_action);
   gtk_widget_class_install_action (widget_class, "win.resume-vm", "s", resume_vm_action);
   gtk_widget_class_install_action (widget_class, "win.unpause-vm", "s", unpause_vm_action);
@@ -668,6 +679,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.operations-visible", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.show-history", NULL);
   /* The object actions, for the selected row (listed in the shortcuts window). */
   gtk_widget_class_add_binding (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, selection_shortcut_cb, "s", "migrate");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_m, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

@@ -1,8 +1,9 @@
 /* test-accessibility.c: every control has an accessible name
  *
  * Walks the widgets on screen of the main window (tree, details,
- * operations panel with a job), every page of the Migrate VM and Move VM
- * wizards, and the Move virtual disk and evacuation dialogs. Each button,
+ * operations panel with a job, the History window with it), every page of
+ * the Migrate VM and Move VM wizards, and the Move virtual disk and
+ * evacuation dialogs. Each button,
  * entry, switch, check button, drop-down, menu button, spin button and
  * scale must have a name a screen reader can say.
  *
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "ferry-evacuate-dialog.h"
+#include "ferry-history-dialog.h"
 #include "ferry-move-disk-dialog.h"
 #include "ferry-move-vm-wizard.h"
 #include "ferry-operations-panel.h"
@@ -137,7 +139,7 @@ test_main_window (FlowFixture   *fixture,
   FerryObject *vm = flow_find (fixture, "Flow", FERRY_TYPE_VM, "fl-vm-01");
 
   g_test_summary ("The main window, the details of a VM, a host, a pool and an SR, and the operations panel "
-                  "with a job: every control has an accessible name");
+                  "with a job, and the History window: every control has an accessible name");
 
   flow_set_time_scale (fixture, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-operations", NULL));
@@ -155,6 +157,17 @@ test_main_window (FlowFixture   *fixture,
 
     g_assert_true (ferry_resource_tree_select_item (tree, G_OBJECT (pool)));
     assert_named (GTK_WIDGET (fixture->window), "Main window, pool");
+  }
+
+  /* The History window, with the move's row. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-history", NULL));
+  {
+    GtkWidget *history = ferry_ui_test_wait_toplevel (FERRY_TYPE_HISTORY_DIALOG, 2000);
+
+    g_assert_nonnull (history);
+    ferry_ui_test_spin (200);
+    g_assert_cmpuint (g_list_model_get_n_items (ferry_history_dialog_get_shown (FERRY_HISTORY_DIALOG (history))), >, 0);
+    assert_named (history, "History");
   }
 }
 
