@@ -138,7 +138,19 @@ quit_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+  gboolean closing = FALSE;
+
+  /* Through close-request: a window asks first when moves are unfinished,
+   * and the application ends with its last window. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (FERRY_IS_WINDOW (l->data))
+      {
+        gtk_window_close (l->data);
+        closing = TRUE;
+      }
+  if (!closing)
+    g_application_quit (G_APPLICATION (user_data));
 }
 
 static void

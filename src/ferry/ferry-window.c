@@ -58,6 +58,7 @@ struct _FerryWindow
   gint64                  last_announced;
   gboolean                operations_visible;
   gboolean                demo;
+  gboolean                close_confirmed;
 };
 
 enum {
@@ -610,16 +611,61 @@ ferry_window_set_property (GObject      *object,
 }
 
 static void
+on_close_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      FerryWindow      *self)
+{
+  if (g_str_equal (response, "close"))
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+/* Asks before closing leaves moves unfinished (only a demo's simulated
+ * moves end with the window). */
+static gboolean
+ferry_window_close_request (GtkWindow *window)
+{
+  FerryWindow *self = FERRY_WINDOW (window);
+  guint n = self->queue ? ferry_queue_get_n_unfinished (self->queue) : 0;
+  AdwMessageDialog *dialog;
+
+  if (self->close_confirmed || self->demo || n == 0)
+    return GTK_WINDOW_CLASS (ferry_window_parent_class)->close_request (window);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Quit With Unfinished Moves?"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "%u move is unfinished. A running migration continues on its "
+                                               "server, and Ferry follows it again when you open Ferry next; a "
+                                               "move that has not started yet starts then.",
+                                               "%u moves are unfinished. Running migrations continue on their "
+                                               "servers, and Ferry follows them again when you open Ferry next; "
+                                               "moves that have not started yet start then.",
+                                               n),
+                                  n);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Keep Ferry Open"), "close", _("_Quit"), NULL);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+static void
 ferry_window_class_init (FerryWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = ferry_window_constructed;
   object_class->dispose = ferry_window_dispose;
   object_class->finalize = ferry_window_finalize;
   object_class->get_property = ferry_window_get_property;
   object_class->set_property = ferry_window_set_property;
+  window_class->close_request = ferry_window_close_request;
 
   properties [PROP_MANAGER] =
     g_param_spec_object ("manager", NULL, NULL,

@@ -68,7 +68,8 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   close_other_windows (fixture);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
   ferry_connection_close_async (fixture->pool, NULL, NULL, NULL);
   ferry_connection_close_async (fixture->lab, NULL, NULL, NULL);
   ferry_ui_test_spin (100);
@@ -584,6 +585,56 @@ test_drop (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->queue)), ==, n_jobs);
 }
 
+static gboolean
+is_toplevel (GtkWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (toplevel == window)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_close_asks (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(FerryWindow) window = g_object_ref (fixture->window);
+  AdwMessageDialog *dialog;
+  FerryJob *job;
+
+  g_test_summary ("Closing the window while a move runs asks first; keeping it open keeps it, "
+                  "quitting closes it and the move goes on");
+
+  ferry_ui_test_set_time_scale (fixture->server, 1);
+  job = migrate_to_host (fixture, VM (fixture, "app-01"), HOST (fixture, "prod-host-03"));
+  g_assert_true (ferry_ui_test_wait_until (job_running, job, 30000));
+
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = ADW_MESSAGE_DIALOG (ferry_ui_test_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG, 2000));
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 move is unfinished"));
+  adw_message_dialog_response (dialog, "cancel");
+  ferry_ui_test_spin (100);
+  g_assert_true (is_toplevel (GTK_WINDOW (window)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = ADW_MESSAGE_DIALOG (ferry_ui_test_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG, 2000));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "close");
+  ferry_ui_test_spin (100);
+  g_assert_false (is_toplevel (GTK_WINDOW (window)));
+  g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_RUNNING);
+  fixture->window = NULL;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,6 +652,7 @@ main (int   argc,
   g_test_add ("/ui/operations/pause-plan", Fixture, NULL, fixture_setup, test_pause_plan, fixture_teardown);
   g_test_add ("/ui/operations/cancel-plan", Fixture, NULL, fixture_setup, test_cancel_plan, fixture_teardown);
   g_test_add ("/ui/operations/drop", Fixture, NULL, fixture_setup, test_drop, fixture_teardown);
+  g_test_add ("/ui/operations/close-asks", Fixture, NULL, fixture_setup, test_close_asks, fixture_teardown);
 
   return g_test_run ();
 }
