@@ -12,12 +12,29 @@
 #include "ferry-sim-rpc.h"
 #include "ferry-sim-world.h"
 
+double
+ferry_test_time_scale (void)
+{
+  const char *env = g_getenv ("FERRY_TEST_TIME_SCALE");
+  double scale = env ? g_ascii_strtod (env, NULL) : 1;
+
+  return scale >= 1 ? scale : 1;
+}
+
+guint
+ferry_test_scale_ms (guint ms)
+{
+  return (guint) MIN (ms * ferry_test_time_scale (), (double) G_MAXUINT);
+}
+
 void
 ferry_test_wait_for (const gboolean *flag,
                      guint           timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 end;
 
+  timeout_ms = ferry_test_scale_ms (timeout_ms);
+  end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   while (!*flag)
     {
       if (g_get_monotonic_time () > end)
@@ -33,7 +50,7 @@ ferry_test_wait_until (gboolean (*func) (gpointer),
                        gpointer   data,
                        guint      timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 end = g_get_monotonic_time () + (gint64) ferry_test_scale_ms (timeout_ms) * 1000;
 
   while (!func (data))
     {
@@ -76,7 +93,7 @@ GAsyncResult *
 ferry_test_wait_result (GAsyncResult **result)
 {
   if (!ferry_test_wait_until (result_is_set, result, 30000))
-    g_error ("No result after 30 s");
+    g_error ("No result after %u ms", ferry_test_scale_ms (30000));
   return g_steal_pointer (result);
 }
 
@@ -108,7 +125,7 @@ ferry_test_connection_new (const char     *address,
 
   ferry_connection_set_password (connection, FERRY_TEST_PASSWORD);
   ferry_connection_set_reconnect_delays (connection, 0.1, 0.4);
-  ferry_connection_set_timeout (connection, 10);
+  ferry_connection_set_timeout (connection, ferry_test_scale_ms (10000) / 1000);
   ferry_test_trust_everything (connection, NULL);
   return connection;
 }
@@ -189,7 +206,7 @@ ferry_test_wait_state (FerryConnection      *connection,
       g_autofree char *want = g_enum_to_string (FERRY_TYPE_CONNECTION_STATE, state);
       g_autofree char *have = g_enum_to_string (FERRY_TYPE_CONNECTION_STATE,
                                                 ferry_connection_get_state (connection));
-      g_error ("Connection state is %s, not %s, after %u ms", have, want, timeout_ms);
+      g_error ("Connection state is %s, not %s, after %u ms", have, want, ferry_test_scale_ms (timeout_ms));
     }
 }
 
@@ -398,11 +415,14 @@ typedef struct
   guint         step_ms;
 } Work;
 
+static gint n_sleeping;
+
 static gboolean
 on_slept_cb (gpointer data)
 {
   FerrySimCall *call = data;
 
+  g_atomic_int_add (&n_sleeping, -1);
   ferry_sim_call_return_string (call, "slept");
   ferry_sim_call_unref (call);
   return G_SOURCE_REMOVE;
@@ -414,8 +434,15 @@ sleep_handler (FerrySimCall *call)
   gint64 ms = ferry_sim_call_get_arg (call, 0)->i;
   g_autoptr(GSource) source = g_timeout_source_new ((guint) ms);
 
+  g_atomic_int_inc (&n_sleeping);
   g_source_set_callback (source, on_slept_cb, ferry_sim_call_ref (call), NULL);
   g_source_attach (source, g_main_context_get_thread_default ());
+}
+
+guint
+ferry_test_sim_get_n_sleeping (void)
+{
+  return (guint) g_atomic_int_get (&n_sleeping);
 }
 
 static gboolean

@@ -15,8 +15,15 @@ G_BEGIN_DECLS
 
 #define FERRY_TEST_PASSWORD "demo"
 
+/* How many times slower than normal this run is: $FERRY_TEST_TIME_SCALE
+ * (the valgrind test setup sets it), else 1. The waits below scale their
+ * timeouts by it; tests scale timeouts they give the engine with it. */
+double            ferry_test_time_scale        (void);
+/* @ms times the time scale. */
+guint             ferry_test_scale_ms          (guint               ms);
+
 /* Spins the thread-default main context until *@flag, failing the test
- * after @timeout_ms. */
+ * after @timeout_ms (scaled, like every timeout_ms below). */
 void              ferry_test_wait_for          (const gboolean     *flag,
                                                 guint               timeout_ms);
 /* Spins until @func returns TRUE; FALSE when @timeout_ms passed first. */
@@ -29,14 +36,14 @@ void              ferry_test_spin              (guint               ms);
 void              ferry_test_result_cb         (GObject            *object,
                                                 GAsyncResult       *result,
                                                 gpointer            user_data);
-/* Spins until *@result is set (30 s at most) and returns it (transfer full). */
+/* Spins until *@result is set (30 s scaled at most) and returns it (transfer full). */
 GAsyncResult     *ferry_test_wait_result       (GAsyncResult      **result);
 
 /* Accepts every certificate; counts the questions in *@counter (may be NULL). */
 void              ferry_test_trust_everything  (FerryConnection    *connection,
                                                 guint              *counter);
-/* A connection with the demo password, fast reconnects, every certificate
- * accepted; not opened. */
+/* A connection with the demo password, fast reconnects, a 10 s (scaled)
+ * call timeout, every certificate accepted; not opened. */
 FerryConnection  *ferry_test_connection_new    (const char         *address,
                                                 FerryTransport      transport);
 /* Opens @connection and fails the test unless it connects. */
@@ -89,6 +96,8 @@ guint             ferry_test_sim_count_sessions (FerrySimTestServer *server,
  * And a wrapper of event.from that fails the next @n calls with @code
  * (ferry_test_sim_fail_event_from). */
 void              ferry_test_sim_register_methods (void);
+/* VM.ferry_test_sleep calls now sleeping in the simulator. */
+guint             ferry_test_sim_get_n_sleeping (void);
 void              ferry_test_sim_fail_event_from (const char       *code,
                                                 guint               n);
 guint             ferry_test_sim_get_n_event_from (void);

@@ -121,7 +121,7 @@ set_scale_cb (gpointer data)
 void
 qt_set_time_scale (double scale)
 {
-  WorldCall call = { .scale = scale };
+  WorldCall call = { .scale = scale / ferry_test_time_scale () };
 
   ferry_sim_test_server_invoke (qt.server, set_scale_cb, &call);
 }
@@ -246,6 +246,39 @@ qt_vm_disk_sr_name (FerryVm *vm)
         }
     }
   return NULL;
+}
+
+static gboolean
+pool_shows (gpointer data)
+{
+  gconstpointer *pair = data;  /* cache, marker */
+  FerryPool *pool = ferry_cache_get_pool ((FerryCache *) pair[0]);
+
+  return pool != NULL && g_strcmp0 (ferry_object_get_name_description (FERRY_OBJECT (pool)), pair[1]) == 0;
+}
+
+void
+qt_sync_caches (void)
+{
+  static guint serial;
+  g_autofree char *marker = g_strdup_printf ("ferry-test sync %u", ++serial);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pool_names); i++)
+    {
+      FerryPool *pool = ferry_cache_get_pool (qt_cache (pool_names[i]));
+      g_autoptr(JsonNode) done = NULL;
+
+      g_assert_nonnull (pool);
+      done = qt_call (pool_names[i], "pool.set_name_description",
+                      g_variant_new ("(ss)", ferry_object_get_ref (FERRY_OBJECT (pool)), marker));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (pool_names); i++)
+    {
+      gconstpointer pair[2] = { qt_cache (pool_names[i]), marker };
+
+      if (!ferry_test_wait_until (pool_shows, pair, 5000))
+        g_error ("The cache of %s did not catch up", pool_names[i]);
+    }
 }
 
 typedef struct

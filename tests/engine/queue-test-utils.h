@@ -40,6 +40,9 @@ void              qt_start               (double       scale);
 void              qt_stop                (void);
 /* Unrefs every connection without logging out (a crash) and opens new ones. */
 void              qt_reconnect           (void);
+/* Simulated seconds per real second: @scale divided by
+ * ferry_test_time_scale(), so that the world keeps pace with a slowed run
+ * (faults' "seconds" and "delay" are simulated time too). */
 void              qt_set_time_scale      (double       scale);
 
 FerryConnection  *qt_connection          (const char  *pool);
@@ -60,6 +63,9 @@ const char       *qt_vm_host_name        (FerryVm     *vm);
 /* The SR name of the VM's first disk (cache). */
 const char       *qt_vm_disk_sr_name     (FerryVm     *vm);
 
+/* Spins until every cache has seen every change made so far: a marker
+ * written to each pool comes back through the events. */
+void              qt_sync_caches         (void);
 /* Spins until the caches show @vm on @host (or the timeout passes). */
 gboolean          qt_wait_vm_on          (const char  *pool,
                                           const char  *vm,

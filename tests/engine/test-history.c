@@ -305,6 +305,7 @@ test_put_back_cross_pool (void)
   qt_wait_idle (queue, 20000);
   g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, 0)), ==, FERRY_JOB_SUCCEEDED);
   g_assert_true (qt_wait_vm_on ("Dest", "ev-vm-2", "d-2", 5000));
+  qt_sync_caches ();
   g_assert_cmpstr (qt_vm_disk_sr_name (QT_VM ("Dest", "ev-vm-2")), ==, "Dest-NFS");
 
   back = ferry_history_build_put_back (history, since, G_LIST_MODEL (qt.connections), &error);
@@ -324,6 +325,7 @@ test_put_back_cross_pool (void)
   qt_wait_idle (queue, 20000);
   g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (back_jobs, 0)), ==, FERRY_JOB_SUCCEEDED);
   g_assert_true (qt_wait_vm_on ("Evac", "ev-vm-2", "ev-1", 5000));
+  qt_sync_caches ();
   g_assert_cmpstr (qt_vm_disk_sr_name (QT_VM ("Evac", "ev-vm-2")), ==, "Evac-NFS");
   g_assert_null (qt_lookup_vm ("Dest", "ev-vm-2"));
 

@@ -110,7 +110,7 @@ test_drop_mid_migration (void)
   g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_SUCCEEDED);
   g_assert_cmpuint (ferry_job_get_n_starts (job), ==, 1);
   g_assert_true (qt_wait_vm_on ("Evac", "ev-vm-1", "ev-2", 5000));
-  ferry_test_spin (300);
+  qt_sync_caches ();
   g_assert_cmpuint (count_migrated_messages ("Evac", uuid), ==, 1);
 
   qt_clear_faults ();
@@ -159,7 +159,7 @@ test_drop_during_start (void)
   g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_SUCCEEDED);
   g_assert_cmpuint (ferry_job_get_n_starts (job), ==, 1);
   g_assert_true (qt_wait_vm_on ("Evac", "ev-vm-2", "ev-3", 5000));
-  ferry_test_spin (300);
+  qt_sync_caches ();
   g_assert_cmpuint (count_migrated_messages ("Evac", uuid), ==, 1);
 
   qt_clear_faults ();
@@ -231,7 +231,7 @@ test_left_paused (void)
   g_assert_no_error (error);
   g_assert_cmpint (ferry_job_get_location (job)->where, ==, FERRY_VM_WHERE_SOURCE);
   g_assert_false (ferry_job_get_can_unpause (job));
-  ferry_test_spin (300);
+  qt_sync_caches ();
   g_assert_cmpint (ferry_vm_get_power_state (QT_VM ("Evac", "ev-vm-3")), ==, FERRY_VM_POWER_STATE_RUNNING);
 
   qt_clear_faults ();

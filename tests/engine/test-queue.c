@@ -184,6 +184,7 @@ test_o2_intra_pool (void)
   jobs = run_plan (queue, plan, 20000);
   assert_succeeded (jobs);
   g_assert_true (qt_wait_vm_on ("Evac", "ev-local", "ev-2", 5000));
+  qt_sync_caches ();
   g_assert_cmpstr (qt_vm_disk_sr_name (QT_VM ("Evac", "ev-local")), ==, "Evac-NFS");
   g_assert_cmpuint (ferry_job_get_n_starts (g_ptr_array_index (jobs, 0)), ==, 1);
 
@@ -262,7 +263,7 @@ test_o2_cross_pool (void)
   jobs = run_plan (queue, plan, 20000);
   assert_succeeded (jobs);
   g_assert_true (qt_wait_vm_on ("Dest", "ev-edge", "d-1", 5000));
-  ferry_test_spin (300);
+  qt_sync_caches ();
   moved = QT_VM ("Dest", "ev-edge");
   g_assert_cmpstr (ferry_vm_get_affinity (moved), ==, ferry_object_get_ref (FERRY_OBJECT (QT_HOST ("Dest", "d-2"))));
   g_assert_cmpstr (qt_vm_disk_sr_name (moved), ==, "Dest-NFS");
@@ -319,7 +320,7 @@ test_o3 (void)
   jobs = run_plan (queue, plan, 20000);
   assert_succeeded (jobs);
   qt_wait_vm_on ("Evac", "ev-vm-5", "ev-1", 1000);
-  ferry_test_spin (300);
+  qt_sync_caches ();
   g_assert_cmpstr (qt_vm_disk_sr_name (QT_VM ("Evac", "ev-vm-5")), ==, "Evac-iSCSI");
   g_assert_cmpstr (qt_vm_host_name (QT_VM ("Evac", "ev-vm-5")), ==, "ev-1");
 
@@ -369,7 +370,7 @@ test_o4 (void)
   assert_succeeded (jobs);
   assert_succeeded (cross_jobs);
 
-  ferry_test_spin (300);
+  qt_sync_caches ();
   g_assert_cmpstr (qt_vm_disk_sr_name (QT_VM ("Evac", "ev-halted")), ==, "Evac-iSCSI");
   g_assert_cmpint (ferry_vm_get_power_state (QT_VM ("Evac", "ev-halted")), ==, FERRY_VM_POWER_STATE_HALTED);
   g_assert_nonnull (qt_lookup_vm ("Lab", "legacy-halted"));
@@ -442,7 +443,7 @@ test_o5_and_put_back (void)
   g_assert_cmpuint (succeeded, ==, 5);
 
   /* The host is in maintenance as XenCenter would have it. */
-  ferry_test_spin (300);
+  qt_sync_caches ();
   g_assert_false (ferry_host_get_enabled (ev1));
   g_assert_cmpstr (ferry_object_lookup_other_config (FERRY_OBJECT (ev1), "MAINTENANCE_MODE"), ==, "true");
   migrated = ferry_object_lookup_other_config (FERRY_OBJECT (ev1), "MAINTENANCE_MODE_EVACUATED_VMS_MIGRATED");
@@ -470,6 +471,7 @@ test_o5_and_put_back (void)
 
       g_assert_true (qt_wait_vm_on ("Evac", name, "ev-1", 5000));
     }
+  qt_sync_caches ();
   g_assert_true (ferry_host_get_enabled (ev1));
   g_assert_null (ferry_object_lookup_other_config (FERRY_OBJECT (ev1), "MAINTENANCE_MODE"));
   g_assert_null (ferry_object_lookup_other_config (FERRY_OBJECT (ev1), "MAINTENANCE_MODE_EVACUATED_VMS_MIGRATED"));
@@ -524,7 +526,7 @@ test_limits (void)
   g_clear_pointer (&jobs, g_ptr_array_unref);
 
   /* Five live migrations back, two at a time (R14, configured). */
-  ferry_test_spin (300);
+  qt_sync_caches ();
   ferry_queue_set_pool_limit (queue, 2);
   watcher.host_uuid = ferry_object_get_uuid (FERRY_OBJECT (QT_HOST ("Evac", "ev-2")));
   watcher.most = 0;
@@ -658,7 +660,7 @@ test_control (void)
   second = g_ptr_array_index (jobs, 1);
   third = g_ptr_array_index (jobs, 2);
 
-  ferry_test_spin (100);
+  ferry_test_spin (ferry_test_scale_ms (100));
   for (guint i = 0; i < jobs->len; i++)
     g_assert_cmpint (ferry_job_get_state (g_ptr_array_index (jobs, i)), ==, FERRY_JOB_QUEUED);
 
@@ -679,7 +681,7 @@ test_control (void)
     g_autoptr(GError) error = NULL;
 
     ferry_queue_wait_idle_async (queue, cancellable, ferry_test_result_cb, &pending);
-    ferry_test_spin (50);
+    ferry_test_spin (ferry_test_scale_ms (50));
     g_assert_null (pending);
     g_cancellable_cancel (cancellable);
     result = ferry_test_wait_result (&pending);
@@ -692,7 +694,7 @@ test_control (void)
   watch_jobs (&watcher, jobs);
   ferry_queue_set_paused (queue, FALSE);
   qt_wait_state (third, FERRY_JOB_SUCCEEDED, 20000);
-  ferry_test_spin (200);
+  ferry_test_spin (ferry_test_scale_ms (200));
   g_assert_cmpint (ferry_job_get_state (second), ==, FERRY_JOB_QUEUED);
   g_assert_cmpuint (ferry_queue_get_n_unfinished (queue), ==, 1);
 

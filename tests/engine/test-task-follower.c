@@ -127,7 +127,7 @@ test_success (void)
   g_assert_cmpstr (json_object_get_string_member (map, "note"), ==, "<done> & dusted");
 
   /* And the task was destroyed once read. */
-  ferry_test_spin (300);
+  ferry_test_spin (ferry_test_scale_ms (300));
   gone = ferry_test_call_sync (connection, "task.get_record",
                                g_variant_new ("(s)", ferry_task_follower_get_ref (follower)),
                                FERRY_CALL_IDEMPOTENT, &error);
@@ -240,6 +240,12 @@ test_wait_cancelled (void)
   ferry_test_close (connection);
 }
 
+static gboolean
+has_progress (gpointer data)
+{
+  return ferry_task_follower_get_progress (data) > 0.0;
+}
+
 static void
 test_reattach_after_reconnect (void)
 {
@@ -252,7 +258,7 @@ test_reattach_after_reconnect (void)
   double before;
 
   follower = start (connection, "VM.ferry_test_work", g_variant_new ("(xx)", (gint64) 20, (gint64) 100));
-  ferry_test_spin (500);
+  ferry_test_wait_until (has_progress, follower, 500);
   before = ferry_task_follower_get_progress (follower);
   g_assert_cmpfloat (before, >, 0.0);
 
