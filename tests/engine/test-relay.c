@@ -730,6 +730,147 @@ add_test (const char    *path,
   g_test_add_data_func (path, func, (GTestDataFunc) run_test);
 }
 
+/* Stalls (ferry-sim README §9, stall_transfer): nothing moves, nothing
+ * breaks. The relay gives up once nothing moved for its stall timeout (the
+ * connections' call timeout by default), cleans up as after any failure, and
+ * says which pool stopped. */
+static GError *
+relay_stalled (const char *side)
+{
+  g_autofree char *fault = g_strdup_printf ("{\"type\": \"stall_transfer\", \"vm\": \"big\", \"side\": \"%s\","
+                                            " \"at_progress\": 0.3}", side);
+  /* 4 s, or more where the run is slower (valgrind) */
+  guint timeout = MAX (4, ferry_test_scale_ms (4000) / 1000);
+  g_autofree char *waited = g_strdup_printf ("for %u seconds", timeout);
+  gint64 start = g_get_monotonic_time ();
+  GError *error;
+
+  ferry_connection_set_timeout (src, timeout);
+  ferry_connection_set_timeout (dst, timeout);
+  set_faults (fault);
+  error = relay_failing ("big", FALSE);
+  set_faults (NULL);
+  g_test_message ("stalled %s: %s (after %.1f s)", side, error->message,
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  g_assert_error (error, FERRY_RELAY_ERROR, FERRY_RELAY_ERROR_STALLED);
+  g_assert_nonnull (strstr (error->message, waited));
+  g_assert_nonnull (strstr (error->message, "big is still on the source pool, untouched"));
+  g_assert_nonnull (strstr (error->message, "removed from the destination"));
+  return error;
+}
+
+static void
+test_relay_stalled_export (void)
+{
+  g_autoptr(GError) error = relay_stalled ("export");
+
+  g_assert_nonnull (strstr (error->message, "source pool"));
+}
+
+static void
+test_relay_stalled_import (void)
+{
+  g_autoptr(GError) error = relay_stalled ("import");
+
+  g_assert_nonnull (strstr (error->message, "destination pool"));
+}
+
+static void
+test_relay_stall_timeout (void)
+{
+  g_autoptr(FerryRelay) relay = new_relay ("box");
+
+  /* The connections' call timeout, unless set. */
+  g_assert_cmpuint (ferry_relay_get_stall_timeout (relay), ==, ferry_connection_get_timeout (src));
+  ferry_connection_set_timeout (dst, 300);
+  g_assert_cmpuint (ferry_relay_get_stall_timeout (relay), ==, 300);
+  ferry_relay_set_stall_timeout (relay, 7);
+  g_assert_cmpuint (ferry_relay_get_stall_timeout (relay), ==, 7);
+}
+
+static gboolean
+relay_in_phase (gpointer data)
+{
+  FerryRelay *relay = data;
+
+  return g_strcmp0 (ferry_relay_get_phase (relay), g_object_get_data (G_OBJECT (relay), "phase")) == 0;
+}
+
+/* A cancel while the copy stands still (the default stall timeout, 60 s,
+ * is far away) ends it at once, cleanly. */
+static void
+test_relay_cancel_stalled (void)
+{
+  g_autoptr(FerryRelay) relay = new_relay ("big");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dst_vm = NULL;
+  GAsyncResult *pending = NULL;
+  g_auto(Probe) src_after = { .pool = "Src", .vm = "big" };
+  g_auto(Probe) dst_after = { .pool = "Dst", .vm = "big" };
+  guint64 bytes = 0;
+  guint tries = 0;
+
+  set_faults ("{\"type\": \"stall_transfer\", \"vm\": \"big\", \"at_progress\": 0.2}");
+  g_object_set_data (G_OBJECT (relay), "phase", (gpointer) "Copying through this computer");
+  ferry_relay_run_async (relay, NULL, ferry_test_result_cb, &pending);
+  g_assert_true (ferry_test_wait_until (relay_in_phase, relay, 20000));
+  /* Stalled: the bytes stand still. */
+  do
+    {
+      bytes = ferry_relay_get_bytes (relay);
+      ferry_test_spin (1000);
+    }
+  while ((bytes == 0 || ferry_relay_get_bytes (relay) != bytes) && ++tries < 30);
+  g_assert_cmpuint (bytes, >, 0);
+  g_assert_cmpuint (ferry_relay_get_bytes (relay), ==, bytes);
+  g_assert_null (pending);
+  ferry_relay_cancel (relay);
+  result = ferry_test_wait_result (&pending);
+  dst_vm = ferry_relay_run_finish (relay, result, &error);
+  set_faults (NULL);
+  g_assert_null (dst_vm);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  ferry_test_spin (300);
+  probe (&src_after);
+  probe (&dst_after);
+  g_assert_cmpuint (src_after.n_vms, ==, 1);
+  g_assert_cmpuint (dst_after.n_vms, ==, 0);
+}
+
+/* Once the copy is verified and the source's removal has begun, a cancel
+ * comes too late: the move finishes, and the VM is never lost. */
+static void
+test_relay_cancel_while_removing_source (void)
+{
+  g_autoptr(FerryRelay) relay = new_relay ("box");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dst_vm = NULL;
+  g_autofree char *host = ferry_test_sim_host_ref (server, "Src", -1);
+  g_autofree char *fault = g_strdup_printf ("{\"type\": \"slow_responses\", \"host\": \"%s\", \"method\": \"VM.destroy\","
+                                            " \"delay\": 2, \"count\": 1}", host);
+  GAsyncResult *pending = NULL;
+  g_auto(Probe) src_after = { .pool = "Src", .vm = "box" };
+  g_auto(Probe) dst_after = { .pool = "Dst", .vm = "box" };
+
+  set_faults (fault);
+  g_object_set_data (G_OBJECT (relay), "phase", (gpointer) "Verified; removing the VM from the source");
+  ferry_relay_run_async (relay, NULL, ferry_test_result_cb, &pending);
+  g_assert_true (ferry_test_wait_until (relay_in_phase, relay, 20000));
+  ferry_relay_cancel (relay);
+  result = ferry_test_wait_result (&pending);
+  dst_vm = ferry_relay_run_finish (relay, result, &error);
+  set_faults (NULL);
+  g_assert_no_error (error);
+  g_assert_nonnull (dst_vm);
+  ferry_test_spin (300);
+  probe (&src_after);
+  probe (&dst_after);
+  g_assert_cmpuint (src_after.n_vms, ==, 0);
+  g_assert_cmpuint (dst_after.n_vms, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -749,5 +890,10 @@ main (int   argc,
   add_test ("/relay/plan/networks", test_relay_networks);
   add_test ("/relay/plan/one-sr-always", test_relay_one_sr_always);
   add_test ("/relay/plan/one-sr-auto", test_relay_one_sr_auto);
+  add_test ("/relay/stalled-export", test_relay_stalled_export);
+  add_test ("/relay/stalled-import", test_relay_stalled_import);
+  add_test ("/relay/stall-timeout", test_relay_stall_timeout);
+  add_test ("/relay/cancel-stalled", test_relay_cancel_stalled);
+  add_test ("/relay/cancel-while-removing-source", test_relay_cancel_while_removing_source);
   return g_test_run ();
 }
