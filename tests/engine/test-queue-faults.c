@@ -442,6 +442,81 @@ test_crash_and_restart (void)
   qt_stop ();
 }
 
+/* After a restart, a move whose pool is not connected yet stays open in the
+ * journal (never "failed") and is followed once the pool connects. */
+static void
+test_recover_when_connected (void)
+{
+  static const char * const vms[] = { "ev-vm-1", "ev-vm-2", "ev-vm-3", NULL };
+  g_autoptr(FerryHistory) history = NULL;
+  g_autoptr(FerryQueue) queue = NULL;
+  g_autoptr(FerryPlan) plan = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GListStore) connections = g_list_store_new (FERRY_TYPE_CONNECTION);
+  GAsyncResult *pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  g_test_summary ("Recovery leaves the moves of a pool that is not connected open, "
+                  "and follows them when it connects");
+
+  qt_start (30);
+  history = qt_history_new ();
+  queue = qt_queue_new (history);
+  ferry_queue_set_pool_limit (queue, 2);
+  plan = plan_to ("Evac", vms, "ev-3", NULL);
+  before = ferry_queue_add_plan (queue, plan);
+  g_assert_true (ferry_test_wait_until (n_running, queue, 20000));
+  ids = g_new0 (char *, before->len + 1);
+  for (guint i = 0; i < before->len; i++)
+    ids[i] = g_strdup (ferry_job_get_id (g_ptr_array_index (before, i)));
+
+  /* The crash, then a restart where only the other pools are connected. */
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_clear_object (&queue);
+  g_clear_object (&history);
+  qt_reconnect ();
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (qt.connections)); i++)
+    {
+      g_autoptr(FerryConnection) connection = g_list_model_get_item (G_LIST_MODEL (qt.connections), i);
+
+      if (connection != qt_connection ("Evac"))
+        g_list_store_append (connections, connection);
+    }
+
+  history = ferry_history_new (qt.journal);
+  queue = ferry_queue_new (G_LIST_MODEL (connections), history, NULL);
+  ferry_queue_recover_async (queue, NULL, ferry_test_result_cb, &pending);
+  result = ferry_test_wait_result (&pending);
+  g_assert_cmpuint (ferry_queue_recover_finish (queue, result, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 0);
+  open = ferry_history_dup_open (history);
+  g_assert_cmpuint (open->len, ==, 3);
+
+  /* The pool connects: the two running are followed, the third starts. */
+  g_list_store_append (connections, qt_connection ("Evac"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 3);
+  qt_wait_idle (queue, 60000);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      FerryJob *job = ferry_queue_lookup_job (queue, ids[i]);
+
+      g_assert_nonnull (job);
+      g_assert_cmpint (ferry_job_get_state (job), ==, FERRY_JOB_SUCCEEDED);
+      g_ptr_array_add (after, g_object_ref (job));
+    }
+  for (guint i = 0; vms[i] != NULL; i++)
+    g_assert_true (qt_wait_vm_on ("Evac", vms[i], "ev-3", 5000));
+
+  qt_assert_invariants ();
+  qt_assert_journalled (after);
+  qt_stop ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -454,6 +529,7 @@ main (int   argc,
   g_test_add_func ("/queue/faults/retries", test_retries);
   g_test_add_func ("/queue/faults/session-expiry", test_session_expiry);
   g_test_add_func ("/queue/faults/crash-and-restart", test_crash_and_restart);
+  g_test_add_func ("/queue/faults/recover-when-connected", test_recover_when_connected);
 
   return g_test_run ();
 }
