@@ -378,6 +378,13 @@ ferry_history_entry_dup_predicted (FerryHistoryEntry *self)
   return predicted ? ferry_estimate_new_from_json (predicted) : NULL;
 }
 
+const char *
+ferry_history_entry_get_json_text (FerryHistoryEntry *self)
+{
+  g_return_val_if_fail (FERRY_IS_HISTORY_ENTRY (self), NULL);
+  return self->merged_text ? self->merged_text : "{}";
+}
+
 JsonObject *
 ferry_history_entry_dup_json (FerryHistoryEntry *self)
 {

@@ -93,6 +93,8 @@ FerryEstimate       *ferry_history_entry_dup_predicted     (FerryHistoryEntry *s
 /* Every member of every record, later records winning; parsed from the
  * text kept in memory on each call (transfer full). */
 JsonObject          *ferry_history_entry_dup_json          (FerryHistoryEntry *self);
+/* The same as one line of compact JSON, as kept in memory (no parsing). */
+const char          *ferry_history_entry_get_json_text     (FerryHistoryEntry *self);
 
 #define FERRY_TYPE_HISTORY (ferry_history_get_type ())
 G_DECLARE_FINAL_TYPE (FerryHistory, ferry_history, FERRY, HISTORY, GObject)

@@ -14,8 +14,7 @@
  *
  * "Export…" writes the moves shown as JSON lines, each the whole merged
  * record (as XenCenter exports its history for support), through a native
- * file chooser; the lines are made a slice at a time in idle callbacks and
- * written asynchronously.
+ * file chooser: the compact lines the entries keep, written asynchronously.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,8 +31,6 @@
 #include "ferry-reverse-list-model.h"
 
 #define DIALOG_KEY "ferry-history-dialog"
-/* Records made into lines per idle callback of an export. */
-#define EXPORT_SLICE 100
 
 struct _FerryHistoryDialog
 {
@@ -255,26 +252,6 @@ unbind_cb (GtkSignalListItemFactory *factory,
 
 /* Export */
 
-typedef struct
-{
-  GPtrArray *entries;   /* oldest first */
-  GString   *text;
-  GFile     *file;
-  guint      next;
-} Export;
-
-static void
-export_free (gpointer data)
-{
-  Export *export = data;
-
-  g_ptr_array_unref (export->entries);
-  if (export->text != NULL)
-    g_string_free (export->text, TRUE);
-  g_clear_object (&export->file);
-  g_free (export);
-}
-
 static void
 on_replaced_cb (GObject      *object,
                 GAsyncResult *result,
@@ -289,36 +266,6 @@ on_replaced_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
-static gboolean
-export_step_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  Export *export = g_task_get_task_data (task);
-  guint stop = MIN (export->entries->len, export->next + EXPORT_SLICE);
-  g_autoptr(GBytes) bytes = NULL;
-
-  if (g_task_return_error_if_cancelled (task))
-    return G_SOURCE_REMOVE;
-
-  for (; export->next < stop; export->next++)
-    {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-      g_autofree char *line = NULL;
-
-      json_node_take_object (node, ferry_history_entry_dup_json (g_ptr_array_index (export->entries, export->next)));
-      line = json_to_string (node, FALSE);
-      g_string_append (export->text, line);
-      g_string_append_c (export->text, '\n');
-    }
-  if (export->next < export->entries->len)
-    return G_SOURCE_CONTINUE;
-
-  bytes = g_string_free_to_bytes (g_steal_pointer (&export->text));
-  g_file_replace_contents_bytes_async (export->file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
-                                       g_task_get_cancellable (task), on_replaced_cb, g_object_ref (task));
-  return G_SOURCE_REMOVE;
-}
-
 void
 ferry_history_dialog_export_async (FerryHistoryDialog  *self,
                                    GFile               *file,
@@ -327,8 +274,9 @@ ferry_history_dialog_export_async (FerryHistoryDialog  *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   GListModel *shown;
-  Export *export;
+  GString *text;
   guint n;
 
   g_return_if_fail (FERRY_IS_HISTORY_DIALOG (self));
@@ -338,18 +286,22 @@ ferry_history_dialog_export_async (FerryHistoryDialog  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ferry_history_dialog_export_async);
 
+  /* Oldest first, as in the journal; each entry keeps its line. */
   shown = G_LIST_MODEL (self->shown);
   n = g_list_model_get_n_items (shown);
-  export = g_new0 (Export, 1);
-  export->entries = g_ptr_array_new_full (n, g_object_unref);
-  export->text = g_string_new (NULL);
-  export->file = g_object_ref (file);
-  /* Oldest first, as in the journal. */
+  text = g_string_new (NULL);
   for (guint i = n; i > 0; i--)
-    g_ptr_array_add (export->entries, g_list_model_get_item (shown, i - 1));
-  g_task_set_task_data (task, export, export_free);
+    {
+      g_autoptr(FerryHistoryEntry) entry = g_list_model_get_item (shown, i - 1);
 
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, export_step_cb, g_steal_pointer (&task), g_object_unref);
+      g_string_append (text, ferry_history_entry_get_json_text (entry));
+      g_string_append_c (text, '\n');
+    }
+  g_task_set_task_data (task, GUINT_TO_POINTER (n), NULL);
+
+  bytes = g_string_free_to_bytes (text);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
+                                       cancellable, on_replaced_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -364,7 +316,7 @@ ferry_history_dialog_export_finish (FerryHistoryDialog  *self,
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   if (n_written != NULL)
-    *n_written = ((Export *) g_task_get_task_data (G_TASK (result)))->entries->len;
+    *n_written = GPOINTER_TO_UINT (g_task_get_task_data (G_TASK (result)));
   return TRUE;
 }
 

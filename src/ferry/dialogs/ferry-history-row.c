@@ -354,19 +354,14 @@ copy_action (GtkWidget  *widget,
 {
   FerryHistoryRow *self = FERRY_HISTORY_ROW (widget);
   g_autofree char *details = NULL;
-  g_autofree char *json = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(JsonNode) node = NULL;
 
   if (self->entry == NULL)
     return;
 
   /* The lines a person reads, then the whole record for support. */
   details = ferry_history_entry_dup_details (self->entry);
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, ferry_history_entry_dup_json (self->entry));
-  json = json_to_string (node, FALSE);
-  text = g_strdup_printf ("%s\n\n%s\n", details, json);
+  text = g_strdup_printf ("%s\n\n%s\n", details, ferry_history_entry_get_json_text (self->entry));
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   gtk_menu_button_popdown (self->details_button);
 }
