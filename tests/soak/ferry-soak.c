@@ -418,6 +418,15 @@ other_host (guint        pool,
   return host ? g_object_ref (host) : NULL;
 }
 
+/* A host of a pool picked at random, when that is not @pool. */
+static FerryHost *
+host_of_other_pool (guint pool)
+{
+  guint other = g_rand_int_range (soak.rand, 0, n_pools ());
+
+  return other == pool ? NULL : other_host (other, NULL);
+}
+
 static FerrySr *
 other_shared_sr (guint       pool,
                  const char *not_ref)
@@ -481,9 +490,7 @@ random_request (guint kind)
       ferry_move_request_add_vm (request, vm);
       if (g_rand_boolean (soak.rand))
         {
-          guint other = g_rand_int_range (soak.rand, 0, n_pools ());
-
-          if (other == pool || (host = other_host (other, NULL)) == NULL)
+          if ((host = host_of_other_pool (pool)) == NULL)
             return NULL;
           ferry_move_request_set_destination_host (request, host);
         }
@@ -520,9 +527,7 @@ random_request (guint kind)
       ferry_move_request_add_vm (request, vm);
       if (g_rand_boolean (soak.rand))
         {
-          guint other = g_rand_int_range (soak.rand, 0, n_pools ());
-
-          if (other == pool || (host = other_host (other, NULL)) == NULL)
+          if ((host = host_of_other_pool (pool)) == NULL)
             return NULL;
           ferry_move_request_set_destination_host (request, host);
         }
